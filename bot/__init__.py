@@ -1,0 +1,1 @@
+"""boundary-bot: identity boundary reviews from Slack."""

@@ -1,0 +1,61 @@
+"""What every entry point builds once: settings, the engine and the session factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session
+
+from bot.clock import Clock, SystemClock
+from bot.settings import Settings
+from storage import migrate
+from storage.engine import make_engine, session_factory, session_scope
+
+logger = logging.getLogger(__name__)
+
+
+class SchemaBehind(Exception):
+    """The database needs `boundary-bot db upgrade` before this process may use it."""
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    clock: Clock = field(default_factory=SystemClock)
+
+    @classmethod
+    def build(cls, settings: Settings, clock: Clock | None = None) -> Runtime:
+        engine = make_engine(settings.database_url)
+        return cls(
+            settings=settings,
+            engine=engine,
+            sessions=session_factory(engine),
+            clock=clock or SystemClock(),
+        )
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        with session_scope(self.sessions) as session:
+            yield session
+
+    def ensure_schema(self) -> None:
+        """Apply pending migrations on SQLite (one process owns it); on a shared server,
+        refuse to start on an old schema instead of racing other replicas to migrate it."""
+        waiting = migrate.pending(self.engine)
+        if not waiting:
+            return
+        if self.engine.dialect.name == "sqlite":
+            logger.info("applying %d migration(s) to %s", len(waiting), self.engine.url.database)
+            migrate.upgrade(self.engine)
+            return
+        raise SchemaBehind(
+            f"the database schema is behind by {len(waiting)} migration(s);"
+            " run `boundary-bot db upgrade` once, then start the bot"
+        )

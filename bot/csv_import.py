@@ -1,0 +1,254 @@
+"""CSV import of identities: validate the whole file, then upsert it in one transaction.
+
+All or nothing: if any row is bad, every problem is reported with its line number and nothing
+is written. Re-importing the same file changes nothing (upsert by external id).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from sqlmodel import Session
+
+from bot import validation
+from bot.authorization import Actor, require_steward
+from bot.errors import DomainError, InvalidInput
+from bot.inventory import get_integration
+from bot.review import apply_rules
+from storage import identities as identity_repo
+from storage.types import utcnow
+from storage.vocabulary import IdentityKind, IdentityStatus, Source
+
+COLUMNS = ("external_id", "email", "display_name", "kind", "role", "status", "last_used_at")
+MAX_REPORTED_PROBLEMS = 50
+MAX_BYTES = 200 * 1024 * 1024
+_E = TypeVar("_E", IdentityKind, IdentityStatus)
+
+
+@dataclass(frozen=True)
+class IdentityRow:
+    line: int
+    external_id: str
+    email: str | None
+    display_name: str
+    kind: IdentityKind
+    role: str | None
+    status: IdentityStatus
+    last_used_at: datetime | None
+
+
+@dataclass
+class CsvRejected(DomainError):
+    """The file was not imported; `problems` lists each bad line."""
+
+    problems: list[str] = field(default_factory=list)
+    total: int = 0
+
+    def __str__(self) -> str:
+        shown = "\n".join(self.problems)
+        more = self.total - len(self.problems)
+        tail = f"\n… and {more} more" if more > 0 else ""
+        return f"Nothing was imported; {self.total} problem(s):\n{shown}{tail}"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    integration: str
+    created: int
+    updated: int
+    unchanged: int
+    declared_by_rules: int
+
+
+def parse_csv(data: bytes) -> list[IdentityRow]:
+    """Parse and validate every row, or raise CsvRejected with all problems found."""
+    problems: list[str] = []
+    total = 0
+
+    def problem(message: str) -> None:
+        nonlocal total
+        total += 1
+        if len(problems) < MAX_REPORTED_PROBLEMS:
+            problems.append(message)
+
+    if len(data) > MAX_BYTES:
+        raise CsvRejected(problems=[f"the file is over {MAX_BYTES // 2**20} MiB"], total=1)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise CsvRejected(problems=[f"line {line}: not UTF-8 text"], total=1) from None
+    if not text.strip():
+        raise CsvRejected(problems=["the file is empty"], total=1)
+
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [name.strip().lower() for name in next(reader)]
+    unknown = [name for name in header if name not in COLUMNS]
+    duplicated = {name for name in header if header.count(name) > 1}
+    if "external_id" not in header or unknown or duplicated:
+        detail = []
+        if "external_id" not in header:
+            detail.append("the required column external_id is missing")
+        if unknown:
+            detail.append("unknown column(s) " + ", ".join(validation.clip(u) for u in unknown))
+        if duplicated:
+            detail.append("repeated column(s) " + ", ".join(sorted(duplicated)))
+        raise CsvRejected(
+            problems=[f"line 1: bad header: {'; '.join(detail)} (columns: {', '.join(COLUMNS)})"],
+            total=1,
+        )
+
+    rows: list[IdentityRow] = []
+    first_seen: dict[str, int] = {}
+    for values in reader:
+        line = reader.line_num
+        if not any(value.strip() for value in values):
+            continue
+        if len(values) != len(header):
+            problem(f"line {line}: {len(values)} fields, the header has {len(header)}")
+            continue
+        record = dict(zip(header, (value.strip() for value in values), strict=True))
+        try:
+            row = _row(line, record)
+        except InvalidInput as error:
+            problem(f"line {line}: {error}")
+            continue
+        if row.external_id in first_seen:
+            problem(
+                f"line {line}: external_id `{validation.clip(row.external_id)}` repeats"
+                f" line {first_seen[row.external_id]}"
+            )
+            continue
+        first_seen[row.external_id] = line
+        rows.append(row)
+    if total:
+        raise CsvRejected(problems=problems, total=total)
+    if not rows:
+        raise CsvRejected(problems=["the file has a header but no rows"], total=1)
+    return rows
+
+
+def _row(line: int, record: dict[str, str]) -> IdentityRow:
+    if not record.get("external_id"):
+        raise InvalidInput("external_id is empty")
+    external_id = validation.external_id(record["external_id"])
+    email = validation.email(record["email"]) if record.get("email") else None
+    kind = _enum(IdentityKind, record.get("kind") or IdentityKind.HUMAN.value, "kind")
+    status = _enum(IdentityStatus, record.get("status") or IdentityStatus.ACTIVE.value, "status")
+    display_name = record.get("display_name") or email or external_id
+    if len(display_name) > 255:
+        raise InvalidInput("display_name is over 255 characters")
+    role = record.get("role") or None
+    if role is not None and len(role) > 128:
+        raise InvalidInput("role is over 128 characters")
+    return IdentityRow(
+        line=line,
+        external_id=external_id,
+        email=email,
+        display_name=display_name,
+        kind=kind,
+        role=role,
+        status=status,
+        last_used_at=_timestamp(record.get("last_used_at")),
+    )
+
+
+def _enum(enum: type[_E], value: str, name: str) -> _E:
+    try:
+        return enum(value.strip().lower())
+    except ValueError:
+        allowed = ", ".join(member.value for member in enum)
+        raise InvalidInput(f"{name} `{validation.clip(value)}` is not one of {allowed}") from None
+
+
+def _timestamp(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInput(
+            f"last_used_at `{validation.clip(value)}` is not an ISO 8601 date or time"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+_COMPARED = ("display_name", "email", "kind", "role", "status", "last_used_at")
+
+
+def upsert_identities(
+    session: Session,
+    *,
+    integration_id: int,
+    rows: Iterable[IdentityRow],
+    source: Source,
+    now: datetime,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[int, int, int]:
+    """Insert new identities and update changed ones; return (created, updated, unchanged)."""
+    existing = identity_repo.existing_by_external_id(session, integration_id=integration_id)
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    unchanged = 0
+    for row in rows:
+        values: dict[str, Any] = {
+            "display_name": row.display_name,
+            "email": row.email,
+            "kind": row.kind,
+            "role": row.role,
+            "status": row.status,
+            "last_used_at": row.last_used_at,
+        }
+        current = existing.get(row.external_id)
+        if current is None:
+            inserts.append(
+                {
+                    **values,
+                    "integration_id": integration_id,
+                    "external_id": row.external_id,
+                    "source": source,
+                    "first_seen_at": now,
+                    "last_seen_at": now,
+                }
+            )
+        else:
+            changed = {k: v for k, v in values.items() if getattr(current, k) != v}
+            if changed:
+                updates.append({"id": current.id, **changed, "last_seen_at": now})
+            else:
+                unchanged += 1
+        if progress is not None:
+            progress(1)
+    identity_repo.insert_many(session, rows=inserts)
+    identity_repo.update_many(session, rows=updates)
+    return len(inserts), len(updates), unchanged
+
+
+def import_csv(
+    session: Session,
+    *,
+    actor: Actor,
+    integration_name: str,
+    data: bytes,
+    now: datetime | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    integration = get_integration(session, integration_name)
+    require_steward(actor, integration)
+    rows = parse_csv(data)
+    moment = now or utcnow()
+    created, updated, unchanged = upsert_identities(
+        session,
+        integration_id=integration.id or 0,
+        rows=rows,
+        source=Source.CSV,
+        now=moment,
+        progress=progress,
+    )
+    declared = apply_rules(session, integration=integration, now=moment)
+    return ImportResult(integration.name, created, updated, unchanged, declared)

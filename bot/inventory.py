@@ -1,0 +1,197 @@
+"""Use cases for the inventory: register integrations, change owners, add identities."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from bot import validation
+from bot.authorization import Actor, require_steward
+from bot.errors import Conflict, InvalidInput, NotFound
+from storage import identities as identity_repo
+from storage import integrations as integration_repo
+from storage.models import Identity, Integration
+from storage.types import utcnow
+from storage.vocabulary import IdentityKind, Layer, ScimStatus, Source, SsoStatus
+
+
+def get_integration(session: Session, name: str) -> Integration:
+    integration = integration_repo.get_by_name(session, name=name.strip().lower())
+    if integration is None:
+        raise NotFound(f"No integration is called `{validation.clip(name)}`.")
+    return integration
+
+
+def register_integration(
+    session: Session,
+    *,
+    actor: Actor,
+    name: str,
+    layer: Layer,
+    owner: str | None = None,
+    backup_owner: str | None = None,
+    channel: str | None = None,
+    sso: SsoStatus = SsoStatus.UNKNOWN,
+    scim: ScimStatus = ScimStatus.UNKNOWN,
+) -> Integration:
+    """Anyone may register an integration; the owner defaults to whoever registers it."""
+    slug = validation.integration_name(name)
+    owner_id = validation.slack_user_id(owner) if owner else actor.user_id
+    backup_id = validation.slack_user_id(backup_owner) if backup_owner else None
+    if backup_id is not None and backup_id == owner_id:
+        raise InvalidInput("The backup owner must be someone other than the owner.")
+    if integration_repo.get_by_name(session, name=slug) is not None:
+        raise Conflict(f"`{slug}` is already registered; try `/boundary who {slug}`.")
+    now = utcnow()
+    integration = Integration(
+        name=slug,
+        layer=layer,
+        owner=owner_id,
+        backup_owner=backup_id,
+        channel=channel,
+        sso=sso,
+        scim=scim,
+        sso_source="manual" if sso is not SsoStatus.UNKNOWN else None,
+        scim_source="manual" if scim is not ScimStatus.UNKNOWN else None,
+        created_by=actor.user_id,
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        integration_repo.add(session, integration=integration)
+    except sa.exc.IntegrityError:
+        raise Conflict(f"`{slug}` is already registered.") from None
+    integration_repo.record_event(
+        session,
+        actor=actor.user_id,
+        action="integration.registered",
+        integration_id=integration.id,
+        detail={"layer": str(layer), "owner": owner_id, "backup_owner": backup_id},
+    )
+    return integration
+
+
+_UNCHANGED = "unchanged"
+
+
+def change_owner(
+    session: Session,
+    *,
+    actor: Actor,
+    name: str,
+    owner: str | None = None,
+    backup_owner: str | None = _UNCHANGED,
+) -> Integration:
+    """Reassign the owner and/or the backup owner (None clears the backup)."""
+    integration = get_integration(session, name)
+    require_steward(actor, integration)
+    new_owner = validation.slack_user_id(owner) if owner else integration.owner
+    if backup_owner == _UNCHANGED:
+        new_backup = integration.backup_owner
+    else:
+        new_backup = validation.slack_user_id(backup_owner) if backup_owner else None
+    if new_backup is not None and new_backup == new_owner:
+        raise InvalidInput("The backup owner must be someone other than the owner.")
+    detail = {
+        "owner": [integration.owner, new_owner],
+        "backup_owner": [integration.backup_owner, new_backup],
+    }
+    if new_owner != integration.owner:
+        integration.owner_active = True  # the orphan check confirms it on its next run
+    integration.owner, integration.backup_owner = new_owner, new_backup
+    integration.updated_at = utcnow()
+    session.add(integration)
+    integration_repo.record_event(
+        session,
+        actor=actor.user_id,
+        action="integration.owner_changed",
+        integration_id=integration.id,
+        detail=detail,
+    )
+    return integration
+
+
+def set_coverage(
+    session: Session,
+    *,
+    actor: Actor,
+    name: str,
+    sso: SsoStatus | None = None,
+    scim: ScimStatus | None = None,
+) -> Integration:
+    """A manual statement of SSO or SCIM status, recorded as an audit event."""
+    integration = get_integration(session, name)
+    require_steward(actor, integration)
+    detail: dict[str, list[str]] = {}
+    if sso is not None:
+        detail["sso"] = [str(integration.sso), str(sso)]
+        integration.sso, integration.sso_source = sso, "manual"
+    if scim is not None:
+        detail["scim"] = [str(integration.scim), str(scim)]
+        integration.scim, integration.scim_source = scim, "manual"
+    integration.updated_at = utcnow()
+    session.add(integration)
+    integration_repo.record_event(
+        session,
+        actor=actor.user_id,
+        action="integration.coverage_set",
+        integration_id=integration.id,
+        detail=detail,
+    )
+    return integration
+
+
+def mark_owner_active(session: Session, *, user_id: str, active: bool) -> int:
+    """Keep the `orphan` flag current; called by whatever learned a Slack user's state."""
+    changed = 0
+    for integration in integration_repo.owned_by(session, user_id=user_id):
+        if integration.owner == user_id and integration.owner_active != active:
+            integration.owner_active = active
+            session.add(integration)
+            changed += 1
+    return changed
+
+
+def add_identity(
+    session: Session,
+    *,
+    actor: Actor,
+    integration_name: str,
+    id_or_email: str,
+    kind: IdentityKind = IdentityKind.HUMAN,
+    display_name: str | None = None,
+    role: str | None = None,
+    now: datetime | None = None,
+) -> Identity:
+    """Add one identity by hand. An email is used as the external id too."""
+    integration = get_integration(session, integration_name)
+    require_steward(actor, integration)
+    raw = validation.external_id(id_or_email)
+    email = validation.email(raw) if "@" in raw else None
+    external_id = email or raw
+    if identity_repo.get_by_external_id(
+        session, integration_id=integration.id or 0, external_id=external_id
+    ):
+        raise Conflict(f"`{external_id}` is already an identity of `{integration.name}`.")
+    moment = now or utcnow()
+    identity = Identity(
+        integration_id=integration.id or 0,
+        external_id=external_id,
+        display_name=(display_name or external_id)[:255],
+        email=email,
+        kind=kind,
+        role=role,
+        source=Source.MANUAL,
+        first_seen_at=moment,
+        last_seen_at=moment,
+    )
+    session.add(identity)
+    session.flush()
+    return identity
+
+
+def list_integrations(session: Session) -> Sequence[Integration]:
+    return integration_repo.list_all(session)

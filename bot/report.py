@@ -1,0 +1,152 @@
+"""The evidence an auditor asks for: every identity with its lane and who declared it, plus gaps."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from bot.gaps import Gap, compute_gaps
+from bot.inventory import get_integration, list_integrations
+from bot.lookup import IdentityView
+from storage import identities as identity_repo
+from storage.declarations import verify_chain
+from storage.types import utcnow
+
+IDENTITY_FIELDS = (
+    "integration",
+    "layer",
+    "owner",
+    "external_id",
+    "display_name",
+    "email",
+    "kind",
+    "role",
+    "status",
+    "source",
+    "lane",
+    "declared_by",
+    "declared_at",
+    "note",
+    "rule",
+    "open_gaps",
+)
+
+
+@dataclass(frozen=True)
+class Report:
+    generated_at: datetime
+    integrations: list[str]
+    chain_ok: bool
+    chain_count: int
+    chain_head: str
+    gaps: list[Gap]
+
+    def gaps_by_identity(self) -> dict[int, list[str]]:
+        found: dict[int, list[str]] = {}
+        for gap in self.gaps:
+            if gap.identity_id is not None:
+                found.setdefault(gap.identity_id, []).append(str(gap.kind))
+        return found
+
+
+def build_report(
+    session: Session,
+    *,
+    review_days: int,
+    integration: str | None = None,
+    now: datetime | None = None,
+) -> Report:
+    names = (
+        [get_integration(session, integration).name]
+        if integration
+        else [i.name for i in list_integrations(session)]
+    )
+    check = verify_chain(session)
+    return Report(
+        generated_at=now or utcnow(),
+        integrations=names,
+        chain_ok=check.ok,
+        chain_count=check.count,
+        chain_head=check.head_hash,
+        gaps=compute_gaps(session, review_days=review_days, now=now, integration=integration),
+    )
+
+
+def identity_rows(session: Session, report: Report) -> Iterator[dict[str, Any]]:
+    gaps = report.gaps_by_identity()
+    for name in report.integrations:
+        integration = get_integration(session, name)
+        for row in identity_repo.views_for_integration(session, integration_id=integration.id or 0):
+            view = IdentityView.of(row)
+            yield {
+                "integration": view.integration,
+                "layer": str(view.layer),
+                "owner": view.owner,
+                "external_id": view.external_id,
+                "display_name": view.display_name,
+                "email": view.email or "",
+                "kind": str(view.kind),
+                "role": view.role or "",
+                "status": str(view.status),
+                "source": view.source,
+                "lane": "" if view.answer is None else str(view.answer),
+                "declared_by": view.declared_by or "",
+                "declared_at": "" if view.declared_at is None else view.declared_at.isoformat(),
+                "note": view.note or "",
+                "rule": view.rule or "",
+                "open_gaps": " ".join(gaps.get(view.id, [])),
+            }
+
+
+def gap_dict(gap: Gap) -> dict[str, Any]:
+    return {
+        "kind": str(gap.kind),
+        "integration": gap.integration,
+        "identity": gap.identity,
+        "owner": gap.owner,
+        "backup_owner": gap.backup_owner,
+        "detail": gap.detail,
+    }
+
+
+def render_csv(session: Session, report: Report) -> str:
+    """Identities, one row each, then a blank line and the integration-level gaps."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=IDENTITY_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for row in identity_rows(session, report):
+        writer.writerow(row)
+    integration_gaps = [g for g in report.gaps if g.identity_id is None]
+    if integration_gaps:
+        out.write("\n")
+        gap_writer = csv.DictWriter(
+            out,
+            fieldnames=["kind", "integration", "identity", "owner", "backup_owner", "detail"],
+            lineterminator="\n",
+        )
+        gap_writer.writeheader()
+        for gap in integration_gaps:
+            gap_writer.writerow(gap_dict(gap))
+    return out.getvalue()
+
+
+def render_json(session: Session, report: Report) -> str:
+    document = {
+        "generated_at": report.generated_at.isoformat(),
+        "audit_chain": {
+            "ok": report.chain_ok,
+            "declarations": report.chain_count,
+            "head": report.chain_head,
+        },
+        "integrations": report.integrations,
+        "identities": list(identity_rows(session, report)),
+        "gaps": [gap_dict(gap) for gap in report.gaps],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)

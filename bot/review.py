@@ -1,0 +1,225 @@
+"""Use cases for declaring lanes: one identity, all that remain, or many by a lane rule."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot import validation
+from bot.authorization import Actor, require_steward
+from bot.errors import Conflict, InvalidInput, NotFound
+from bot.inventory import get_integration
+from storage import declarations as chain
+from storage import identities as identity_repo
+from storage import integrations as integration_repo
+from storage import rules as rule_repo
+from storage.models import Declaration, Identity, Integration, LaneRule
+from storage.types import utcnow
+from storage.vocabulary import Answer, IdentityKind, IdentityStatus, RuleMatch
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a declaration use case wrote, for the caller to show."""
+
+    integration: str
+    answer: Answer
+    count: int
+    declared_by: str
+    declared_at: datetime
+    rule: LaneRule | None = None
+
+
+def _current_answer(session: Session, identity: Identity) -> Answer | None:
+    if identity.current_declaration_id is None:
+        return None
+    current = session.get(Declaration, identity.current_declaration_id)
+    return None if current is None else Answer(current.answer)
+
+
+def declare(
+    session: Session,
+    *,
+    actor: Actor,
+    identity_id: int,
+    answer: Answer,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> Recorded:
+    """Record one owner's answer for one identity (re-declaring the same lane refreshes it)."""
+    identity = identity_repo.get(session, identity_id=identity_id)
+    if identity is None:
+        raise NotFound("That identity no longer exists.")
+    integration = integration_repo.get_by_id(session, integration_id=identity.integration_id)
+    assert integration is not None
+    require_steward(actor, integration)
+    moment = now or utcnow()
+    chain.append(
+        session,
+        items=[
+            chain.NewDeclaration(
+                identity_id=identity_id,
+                integration_id=identity.integration_id,
+                answer=answer,
+                previous=_current_answer(session, identity),
+                declared_by=actor.user_id,
+                declared_at=moment,
+                note=validation.note(note),
+            )
+        ],
+    )
+    session.expire(identity)
+    return Recorded(integration.name, answer, 1, actor.user_id, moment)
+
+
+def declare_remaining(
+    session: Session,
+    *,
+    actor: Actor,
+    integration_name: str,
+    answer: Answer,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> Recorded:
+    """Give every active identity that has no lane yet the same answer."""
+    integration = get_integration(session, integration_name)
+    require_steward(actor, integration)
+    moment = now or utcnow()
+    pending = identity_repo.undeclared(session, integration_id=integration.id or 0)
+    items = [
+        chain.NewDeclaration(
+            identity_id=identity.id or 0,
+            integration_id=integration.id or 0,
+            answer=answer,
+            previous=None,
+            declared_by=actor.user_id,
+            declared_at=moment,
+            note=validation.note(note),
+        )
+        for identity in pending
+    ]
+    chain.append(session, items=items)
+    return Recorded(integration.name, answer, len(items), actor.user_id, moment)
+
+
+def parse_rule(text: str) -> tuple[RuleMatch, str]:
+    """`domain:acme.com`, `kind:service_account` or `role:admin` to a (match, value) pair."""
+    match_text, sep, value = text.strip().partition(":")
+    try:
+        match = RuleMatch(match_text.strip().lower())
+    except ValueError:
+        match = None
+    if not sep or match is None or not value.strip():
+        raise InvalidInput("A rule is `domain:acme.com`, `kind:service_account` or `role:admin`.")
+    value = value.strip()
+    if match is RuleMatch.DOMAIN:
+        return match, validation.domain(value)
+    if match is RuleMatch.KIND:
+        try:
+            return match, IdentityKind(value.lower()).value
+        except ValueError:
+            kinds = ", ".join(kind.value for kind in IdentityKind)
+            raise InvalidInput(f"`{validation.clip(value)}` is not a kind ({kinds}).") from None
+    if len(value) > 128:
+        raise InvalidInput("A role is at most 128 characters.")
+    return match, value.lower()
+
+
+def rule_matches(rule: LaneRule, identity: Identity) -> bool:
+    if rule.match == RuleMatch.DOMAIN:
+        return bool(identity.email) and (identity.email or "").lower().endswith("@" + rule.value)
+    if rule.match == RuleMatch.KIND:
+        return str(identity.kind) == rule.value
+    return (identity.role or "").lower() == rule.value
+
+
+def add_rule(
+    session: Session,
+    *,
+    actor: Actor,
+    integration_name: str,
+    rule: str,
+    answer: Answer,
+    now: datetime | None = None,
+) -> Recorded:
+    """Create a lane rule and declare every undeclared identity it covers, naming the rule."""
+    if answer is Answer.REMOVE:
+        raise InvalidInput("A rule declares a lane: `workforce` or `customer`.")
+    integration = get_integration(session, integration_name)
+    require_steward(actor, integration)
+    match, value = parse_rule(rule)
+    existing = rule_repo.find(session, integration_id=integration.id or 0, match=match, value=value)
+    if existing is not None and existing.answer != answer:
+        raise Conflict(f"`{integration.name}` already has `{match}:{value}` → `{existing.answer}`.")
+    moment = now or utcnow()
+    if existing is None:
+        existing = LaneRule(
+            integration_id=integration.id or 0,
+            match=match,
+            value=value,
+            answer=answer,
+            created_by=actor.user_id,
+            created_at=moment,
+        )
+        session.add(existing)
+        session.flush()
+        integration_repo.record_event(
+            session,
+            actor=actor.user_id,
+            action="rule.added",
+            integration_id=integration.id,
+            detail={"rule": f"{match}:{value}", "answer": str(answer)},
+        )
+    count = apply_rules(session, integration=integration, now=moment, rules=[existing])
+    return Recorded(integration.name, answer, count, actor.user_id, moment, rule=existing)
+
+
+def apply_rules(
+    session: Session,
+    *,
+    integration: Integration,
+    now: datetime | None = None,
+    rules: Sequence[LaneRule] | None = None,
+) -> int:
+    """Declare undeclared identities that a rule covers; the first matching rule wins.
+
+    Explicit answers always win over rules: an identity someone already declared is left alone.
+    Runs after every import and sync, so new identities that a rule covers never become gaps.
+    """
+    active_rules = (
+        rules
+        if rules is not None
+        else rule_repo.for_integration(session, integration_id=integration.id or 0)
+    )
+    if not active_rules:
+        return 0
+    moment = now or utcnow()
+    items = []
+    for identity in identity_repo.undeclared(session, integration_id=integration.id or 0):
+        if identity.status != IdentityStatus.ACTIVE:
+            continue
+        for rule in active_rules:
+            if rule_matches(rule, identity):
+                items.append(
+                    chain.NewDeclaration(
+                        identity_id=identity.id or 0,
+                        integration_id=integration.id or 0,
+                        answer=Answer(rule.answer),
+                        previous=None,
+                        declared_by=rule.created_by,
+                        declared_at=moment,
+                        note=f"rule {rule.match}:{rule.value}",
+                        rule_id=rule.id,
+                    )
+                )
+                break
+    chain.append(session, items=items)
+    return len(items)
+
+
+def list_rules(session: Session, *, integration_name: str) -> Sequence[LaneRule]:
+    integration = get_integration(session, integration_name)
+    return rule_repo.for_integration(session, integration_id=integration.id or 0)

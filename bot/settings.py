@@ -1,0 +1,95 @@
+"""All configuration, read once from the environment and `.env`, then passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///boundary-bot.db"
+README_SLACK_SETUP = "README.md#slack-app-setup"
+
+
+class SettingsError(Exception):
+    """A missing or malformed setting; the message is one line that names it."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, validation_alias="SLACK_SIGNING_SECRET"
+    )
+    slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field(default="https://slack.com/api/", validation_alias="SLACK_API_URL")
+    database_url: str = Field(default=DEFAULT_DATABASE_URL, validation_alias="DATABASE_URL")
+    port: int = Field(default=3000, ge=1, le=65535, validation_alias="PORT")
+    admins: Annotated[frozenset[str], NoDecode] = Field(
+        default=frozenset(), validation_alias="BOUNDARY_ADMINS"
+    )
+    escalation_channel: str | None = Field(
+        default=None, validation_alias="BOUNDARY_ESCALATION_CHANNEL"
+    )
+    review_days: int = Field(default=90, ge=1, le=3650, validation_alias="BOUNDARY_REVIEW_DAYS")
+    # Cron expressions (minute hour day month day-of-week). The nudge cycle is evaluated in
+    # each owner's own Slack time zone; the others in UTC.
+    nudge_schedule: str = Field(
+        default="30 9 * * mon-fri", validation_alias="BOUNDARY_NUDGE_SCHEDULE"
+    )
+    escalate_after: int = Field(default=3, ge=1, le=52, validation_alias="BOUNDARY_ESCALATE_AFTER")
+    sync_schedule: str = Field(default="0 5 * * *", validation_alias="BOUNDARY_SYNC_SCHEDULE")
+    orphan_schedule: str = Field(default="0 6 * * *", validation_alias="BOUNDARY_ORPHAN_SCHEDULE")
+    log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
+
+    @field_validator("admins", mode="before")
+    @classmethod
+    def _split_admins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _slash_terminated(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("nudge_schedule", "sync_schedule", "orphan_schedule")
+    @classmethod
+    def _five_field_cron(cls, value: str) -> str:
+        if len(value.split()) != 5:
+            raise ValueError("must be a cron expression with five fields")
+        return value
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None
+
+    def require_slack(self) -> None:
+        """Stop start-up, in one line, when `run` lacks what Slack needs."""
+        missing = [] if self.slack_bot_token else ["SLACK_BOT_TOKEN"]
+        if not self.socket_mode and not self.slack_signing_secret:
+            missing.append("SLACK_SIGNING_SECRET")
+        if missing:
+            raise SettingsError(
+                f"missing setting{'s' if len(missing) > 1 else ''}: {', '.join(missing)}"
+                f" (set in the environment or .env; see {README_SLACK_SETUP})"
+            )
+
+
+def load_settings(env_file: Path | None = None) -> Settings:
+    """Build the settings or raise SettingsError naming the variables that are wrong."""
+    try:
+        if env_file is not None:
+            return Settings(_env_file=env_file)
+        return Settings()
+    except ValidationError as error:
+        names = []
+        for problem in error.errors():
+            name = str(problem["loc"][0]) if problem["loc"] else "?"
+            names.append(f"{name} ({problem['msg']})")
+        raise SettingsError("malformed setting: " + "; ".join(names)) from None

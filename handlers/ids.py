@@ -1,0 +1,47 @@
+"""Every Slack id the app uses (commands, actions, blocks, views), defined once.
+
+manifest.yml names the command; tests check that the manifest and this module agree.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Command(StrEnum):
+    BOUNDARY = "/boundary"
+
+
+class Action(StrEnum):
+    # Declaration prompt (DM to an owner)
+    DECLARE = "declare.choose"
+    DECLARE_WITH_NOTE = "declare.with_note"
+    APPLY_REMAINING = "declare.apply_remaining"
+    PAGE = "declare.page"
+    # Nudge digest
+    REVIEW_NOW = "nudge.review_now"
+    SNOOZE_DAY = "nudge.snooze_day"
+    SNOOZE_WEEK = "nudge.snooze_week"
+    OPEN_HOME = "nudge.open_home"
+    # App Home
+    HOME_REVIEW = "home.review"
+
+
+class View(StrEnum):
+    REGISTER = "register.submit"
+    DECLARE_NOTE = "declare.note.submit"
+    APPLY_REMAINING = "declare.apply_remaining.submit"
+
+
+class Block(StrEnum):
+    """Block ids of input blocks, read back from `view.state.values` on submit."""
+
+    NAME = "name"
+    LAYER = "layer"
+    OWNER = "owner"
+    LANE = "lane"
+    NOTE = "note"
+
+
+class Event(StrEnum):
+    APP_HOME_OPENED = "app_home_opened"

@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables, repository functions, engine, session scope and migrations."""

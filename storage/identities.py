@@ -1,0 +1,134 @@
+"""Repository functions for identities: lookups with their current declaration, bulk upsert."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from storage.models import Declaration, Identity, Integration, LaneRule
+from storage.vocabulary import IdentityStatus
+
+# One row of an identity with its integration and current declaration, for lookups and reports.
+IDENTITY_VIEW_COLUMNS: tuple[Any, ...] = (
+    col(Identity.id),
+    col(Identity.external_id),
+    col(Identity.display_name),
+    col(Identity.email),
+    col(Identity.kind),
+    col(Identity.role),
+    col(Identity.status),
+    col(Identity.source),
+    col(Identity.owned_by),
+    col(Identity.last_used_at),
+    col(Identity.first_seen_at),
+    col(Identity.last_seen_at),
+    col(Integration.name).label("integration"),
+    col(Integration.layer),
+    col(Integration.owner),
+    col(Integration.backup_owner),
+    col(Declaration.answer),
+    col(Declaration.declared_by),
+    col(Declaration.declared_at),
+    col(Declaration.note),
+    col(Declaration.rule_id),
+    col(LaneRule.match).label("rule_match"),
+    col(LaneRule.value).label("rule_value"),
+)
+
+
+def identity_view_query() -> sa.Select[Any]:
+    return (
+        sa.select(*IDENTITY_VIEW_COLUMNS)
+        .join(Integration, col(Integration.id) == col(Identity.integration_id))
+        .outerjoin(Declaration, col(Declaration.id) == col(Identity.current_declaration_id))
+        .outerjoin(LaneRule, col(LaneRule.id) == col(Declaration.rule_id))
+    )
+
+
+def views_by_email(session: Session, *, email: str, limit: int) -> Sequence[Any]:
+    query = (
+        identity_view_query().where(col(Identity.email) == email).order_by(col(Integration.name))
+    )
+    return session.execute(query.limit(limit)).all()
+
+
+def views_by_external_id(session: Session, *, external_id: str, limit: int) -> Sequence[Any]:
+    query = (
+        identity_view_query()
+        .where(col(Identity.external_id) == external_id)
+        .order_by(col(Integration.name))
+    )
+    return session.execute(query.limit(limit)).all()
+
+
+def views_for_integration(session: Session, *, integration_id: int) -> Iterable[Any]:
+    query = (
+        identity_view_query()
+        .where(col(Identity.integration_id) == integration_id)
+        .order_by(col(Identity.external_id))
+    )
+    return session.execute(query.execution_options(yield_per=5000))
+
+
+def get(session: Session, *, identity_id: int) -> Identity | None:
+    return session.get(Identity, identity_id)
+
+
+def get_by_external_id(
+    session: Session, *, integration_id: int, external_id: str
+) -> Identity | None:
+    return session.exec(
+        select(Identity).where(
+            col(Identity.integration_id) == integration_id, col(Identity.external_id) == external_id
+        )
+    ).first()
+
+
+def undeclared(
+    session: Session, *, integration_id: int, limit: int | None = None
+) -> Sequence[Identity]:
+    """Active identities of an integration that have no lane yet, in a stable order."""
+    query = (
+        select(Identity)
+        .where(
+            col(Identity.integration_id) == integration_id,
+            col(Identity.status) == IdentityStatus.ACTIVE,
+            col(Identity.current_declaration_id).is_(None),
+        )
+        .order_by(col(Identity.id))
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return session.exec(query).all()
+
+
+def existing_by_external_id(session: Session, *, integration_id: int) -> dict[str, Any]:
+    """Every identity of an integration, keyed by external id, as light rows for upserts."""
+    rows = session.execute(
+        sa.select(
+            col(Identity.id),
+            col(Identity.external_id),
+            col(Identity.display_name),
+            col(Identity.email),
+            col(Identity.kind),
+            col(Identity.role),
+            col(Identity.status),
+            col(Identity.owned_by),
+            col(Identity.last_used_at),
+        ).where(col(Identity.integration_id) == integration_id)
+    )
+    return {row.external_id: row for row in rows}
+
+
+def insert_many(session: Session, *, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(sa.insert(Identity), rows)
+
+
+def update_many(session: Session, *, rows: list[dict[str, Any]]) -> None:
+    """Bulk UPDATE by primary key; each dict carries `id` and the changed columns."""
+    if rows:
+        session.execute(sa.update(Identity), rows)

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from bot import csv_import, inventory, lookup, report
+from bot import cli_connectors, cli_nudges, cli_playground, csv_import, inventory, lookup, report
 from bot.authorization import Actor
 from bot.cli_render import gaps_table, integrations_table, lookup_renderable
 from bot.context import Runtime, SchemaBehind
@@ -238,6 +238,10 @@ class _domain_errors:
     def __exit__(self, kind: object, error: BaseException | None, _tb: object) -> None:
         if isinstance(error, DomainError):
             fail(str(error))
+
+
+for _feature in (cli_nudges, cli_connectors, cli_playground):
+    _feature.register(app)
 
 
 def main() -> None:

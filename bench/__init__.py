@@ -1,0 +1,1 @@
+"""Benchmarks: runnable modules (`python -m bench.<name>`), not part of the test suite."""

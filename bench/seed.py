@@ -1,0 +1,240 @@
+"""Deterministic bulk data for benchmarks: integrations, identities and a valid declaration chain.
+
+Rows go in with SQLAlchemy Core bulk inserts in chunks, and the hash chain is computed in Python
+with the same `chain_hash` the application uses, so `audit verify` passes on a seeded database.
+Other benchmarks reuse `seed()`; call it on an empty, migrated database (see `migrated_engine`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from storage import migrate
+from storage.declarations import chain_hash
+from storage.engine import make_engine
+from storage.models import GENESIS_HASH, AuditChainHead, Declaration, Identity, Integration
+
+CHUNK = 10_000
+SEED_NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+KINDS = ("human", "human", "human", "human", "service_account", "api_key", "bot", "group")
+ROLES = ("member", "member", "reader", "admin", "owner")
+
+
+@dataclass(frozen=True)
+class SeedSummary:
+    """What was seeded, and names that lookups can ask about."""
+
+    integrations: int
+    identities: int
+    declarations: int
+    owners: int
+    seconds: float
+    head_hash: str
+    sample_integration: str
+    sample_email: str
+    sample_owner: str
+
+
+def migrated_engine(url: str) -> Engine:
+    """An engine on `url` with every migration applied."""
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    return engine
+
+
+def owner_id(number: int) -> str:
+    return f"U{number:08d}"
+
+
+def integration_name(number: int) -> str:
+    return f"int-{number:06d}"
+
+
+def identity_email(number: int, identities: int) -> str:
+    # Two identities share each email (in different integrations), so cross-lane can happen.
+    return f"user{number % max(identities // 2, 1):07d}@corp{number % 7}.example"
+
+
+def _integration_rows(count: int, owners: int, now: datetime) -> Iterator[dict[str, Any]]:
+    sso = ("enforced", "enforced", "optional", "none", "unknown")
+    scim = ("enabled", "enabled", "platform-only", "none", "unknown")
+    for n in range(1, count + 1):
+        yield {
+            "id": n,
+            "name": integration_name(n),
+            "layer": "platform" if n % 2 else "application",
+            "owner": owner_id(n % owners),
+            "backup_owner": owner_id((n + 1) % owners) if n % 3 == 0 else None,
+            "channel": None,
+            "sso": sso[n % len(sso)],
+            "scim": scim[n % len(scim)],
+            "sso_source": "manual",
+            "scim_source": "manual",
+            "owner_active": n % 100 != 0,
+            "connector_kind": None,
+            "connector_settings": {},
+            "external_ref": None,
+            "parent_id": None,
+            "created_by": "bench",
+            "created_at": now,
+            "updated_at": now,
+        }
+
+
+def identity_row(
+    number: int, *, integrations: int, identities: int, now: datetime
+) -> dict[str, Any]:
+    """The identity with this 1-based number; integration `number % integrations + 1`."""
+    kind = KINDS[number % len(KINDS)]
+    human = kind == "human"
+    return {
+        "id": number,
+        "integration_id": number % integrations + 1,
+        "external_id": f"ext-{number:08d}",
+        "display_name": f"Identity {number}",
+        "email": identity_email(number, identities) if human else None,
+        "kind": kind,
+        "role": ROLES[number % len(ROLES)],
+        "status": "inactive" if number % 20 == 0 else "active",
+        "owned_by": None,
+        "last_used_at": now - timedelta(hours=number % 5000),
+        "source": "csv",
+        "first_seen_at": now,
+        "last_seen_at": now,
+        "current_declaration_id": None,
+    }
+
+
+def _answer(identity: int, integrations: int, round_: int) -> str:
+    """Mostly the lane the integration's layer suggests; a few mismatches and removals."""
+    platform = (identity % integrations + 1) % 2 == 1
+    pick = (identity * 31 + round_ * 17) % 100
+    if pick < 1:
+        return "remove"
+    if pick < 6:
+        return "customer" if platform else "workforce"
+    return "workforce" if platform else "customer"
+
+
+def _insert(connection: Connection, table: sa.Table, rows: Iterator[dict[str, Any]]) -> int:
+    total, chunk = 0, []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= CHUNK:
+            connection.execute(table.insert(), chunk)
+            total, chunk = total + len(chunk), []
+    if chunk:
+        connection.execute(table.insert(), chunk)
+        total += len(chunk)
+    return total
+
+
+def seed(
+    engine: Engine,
+    *,
+    integrations: int = 10_000,
+    identities: int = 100_000,
+    declarations: int = 300_000,
+    owners: int | None = None,
+    declared_share: float = 0.8,
+    now: datetime = SEED_NOW,
+) -> SeedSummary:
+    """Fill an empty, migrated database; deterministic for the same arguments."""
+    started = time.perf_counter()
+    owners = owners or max(integrations // 4, 1)
+    integration_table = sa.inspect(Integration).local_table
+    identity_table = sa.inspect(Identity).local_table
+    declaration_table = sa.inspect(Declaration).local_table
+    head_table = sa.inspect(AuditChainHead).local_table
+    declared = max(int(identities * declared_share), 1) if declarations else 0
+    head = GENESIS_HASH
+
+    def declaration_rows() -> Iterator[dict[str, Any]]:
+        nonlocal head
+        latest: dict[int, str] = {}
+        # The chain spans 400 days, oldest first, so some current answers are stale.
+        start = now - timedelta(days=400)
+        step = timedelta(days=399) / max(declarations, 1)
+        for seq in range(1, declarations + 1):
+            identity = (seq - 1) % declared + 1
+            answer = _answer(identity, integrations, (seq - 1) // declared)
+            fields = {
+                "identity_id": identity,
+                "integration_id": identity % integrations + 1,
+                "answer": answer,
+                "previous": latest.get(identity),
+                "declared_by": owner_id((identity % integrations + 1) % owners),
+                "declared_at": start + step * seq,
+                "note": "contractor with tenant access" if seq % 50 == 0 else None,
+                "rule_id": None,
+            }
+            digest = chain_hash(head, seq, fields)
+            yield {**fields, "id": seq, "seq": seq, "prev_hash": head, "hash": digest}
+            head, latest[identity] = digest, answer
+
+    with engine.begin() as connection:
+        _insert(connection, integration_table, _integration_rows(integrations, owners, now))
+        _insert(
+            connection,
+            identity_table,
+            (
+                identity_row(n, integrations=integrations, identities=identities, now=now)
+                for n in range(1, identities + 1)
+            ),
+        )
+        _insert(connection, declaration_table, declaration_rows())
+        if declarations:
+            latest = (
+                sa.select(sa.func.max(declaration_table.c.id))
+                .where(declaration_table.c.identity_id == identity_table.c.id)
+                .scalar_subquery()
+            )
+            connection.execute(
+                identity_table.update()
+                .where(identity_table.c.id <= declared)
+                .values(current_declaration_id=latest)
+            )
+        connection.execute(
+            head_table.update().where(head_table.c.id == 1).values(seq=declarations, hash=head)
+        )
+        if connection.dialect.name == "postgresql":
+            # Explicit ids leave the sequences behind; later inserts must not collide.
+            for table in ("integration", "identity", "declaration"):
+                connection.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                    f" (SELECT COALESCE(MAX(id), 1) FROM {table}))"
+                )
+            connection.exec_driver_sql("ANALYZE")
+        else:
+            connection.exec_driver_sql("ANALYZE")
+    return SeedSummary(
+        integrations=integrations,
+        identities=identities,
+        declarations=declarations,
+        owners=owners,
+        seconds=time.perf_counter() - started,
+        head_hash=head,
+        sample_integration=integration_name(max(integrations // 2, 1)),
+        sample_email=identity_email(4, identities),
+        sample_owner=owner_id(1 % owners),
+    )
+
+
+def identity_csv(rows: int, *, offset: int = 0) -> bytes:
+    """A CSV import file of `rows` identities in the documented format."""
+    lines = ["external_id,email,display_name,kind,role,status,last_used_at"]
+    for n in range(offset + 1, offset + rows + 1):
+        kind = KINDS[n % len(KINDS)]
+        email = f"person{n:07d}@tenant.example" if kind == "human" else ""
+        lines.append(
+            f"csv-{n:08d},{email},Person {n},{kind},{ROLES[n % len(ROLES)]},"
+            f"{'inactive' if n % 20 == 0 else 'active'},2026-11-{n % 28 + 1:02d}T08:00:00Z"
+        )
+    return ("\n".join(lines) + "\n").encode()

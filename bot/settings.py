@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
+from dotenv import dotenv_values
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -64,6 +66,15 @@ class Settings(BaseSettings):
         if len(value.split()) != 5:
             raise ValueError("must be a cron expression with five fields")
         return value
+
+    def secret(self, name: str) -> SecretStr | None:
+        """The secret held by environment variable `name` (or the `.env` file): connectors name
+        their secrets this way so that no secret is ever stored, and no other module reads
+        the environment."""
+        value = os.environ.get(name)
+        if value is None and Path(".env").is_file():
+            value = dotenv_values(".env").get(name)
+        return SecretStr(value) if value else None
 
     @property
     def socket_mode(self) -> bool:

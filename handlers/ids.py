@@ -18,6 +18,7 @@ class Action(StrEnum):
     DECLARE_WITH_NOTE = "declare.with_note"
     APPLY_REMAINING = "declare.apply_remaining"
     PAGE = "declare.page"
+    PAGE_START = "declare.page_start"
     # Nudge digest
     REVIEW_NOW = "nudge.review_now"
     SNOOZE_DAY = "nudge.snooze_day"
@@ -41,6 +42,11 @@ class Block(StrEnum):
     OWNER = "owner"
     LANE = "lane"
     NOTE = "note"
+    RULE = "rule"
+    # Prefixes of per-identity blocks in the declaration prompt; the suffix is the identity id,
+    # so an action on the message can recover which identities its page shows.
+    IDENTITY = "identity"
+    IDENTITY_ACTIONS = "identity-actions"
 
 
 class Event(StrEnum):

@@ -47,6 +47,8 @@ class Block(StrEnum):
     # so an action on the message can recover which identities its page shows.
     IDENTITY = "identity"
     IDENTITY_ACTIONS = "identity-actions"
+    # The nudge digest's buttons, replaced by what was recorded once one is used.
+    DIGEST_ACTIONS = "nudge-actions"
 
 
 class Event(StrEnum):

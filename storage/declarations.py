@@ -81,8 +81,13 @@ def append(session: Session, *, items: Sequence[NewDeclaration]) -> list[int]:
     """
     if not items:
         return []
+    # populate_existing: a head object left in the session by an earlier transaction must not
+    # stand in for the row we just locked.
     head = session.exec(
-        select(AuditChainHead).where(AuditChainHead.id == 1).with_for_update()
+        select(AuditChainHead)
+        .where(AuditChainHead.id == 1)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).one()
     seq, prev_hash = head.seq, head.hash
     rows: list[dict[str, Any]] = []
@@ -127,38 +132,65 @@ class ChainCheck:
     head_hash: str = GENESIS_HASH
 
 
-def verify_chain(session: Session, *, batch: int = 5000) -> ChainCheck:
-    """Walk the chain in order, recomputing every hash; report the first row that breaks it."""
-    head = session.exec(select(AuditChainHead).where(AuditChainHead.id == 1)).one()
+def _content(row: Any) -> dict[str, Any]:
+    return {
+        "identity_id": row.identity_id,
+        "integration_id": row.integration_id,
+        "answer": row.answer,
+        "previous": row.previous,
+        "declared_by": row.declared_by,
+        "declared_at": row.declared_at,
+        "note": row.note,
+        "rule_id": row.rule_id,
+    }
+
+
+def verify_chain(session: Session, *, batch: int = 5000, anchor: str | None = None) -> ChainCheck:
+    """Walk the chain in order, recomputing every hash; report the first row that breaks it.
+
+    The head and the rows are read by one statement, so a writer committing meanwhile cannot
+    make a sound chain look broken. `anchor` is a head hash exported earlier: the chain must
+    still contain it, which catches a rewrite that recomputed every hash after it.
+    """
     expected_prev, expected_seq, count = GENESIS_HASH, 1, 0
+    head_seq, head_hash = 0, GENESIS_HASH
+    anchor_seen = anchor is None or anchor == GENESIS_HASH
     for row in _rows_in_order(session, batch):
+        head_seq, head_hash = row.head_seq, row.head_hash
+        if row.seq is None:
+            break  # no declarations at all; only the head came back
         if row.seq != expected_seq:
             return ChainCheck(False, count, expected_seq, f"row seq {expected_seq} is missing")
         if row.prev_hash != expected_prev:
             return ChainCheck(False, count, row.seq, "prev_hash does not match the row before")
-        fields = {
-            "identity_id": row.identity_id,
-            "integration_id": row.integration_id,
-            "answer": row.answer,
-            "previous": row.previous,
-            "declared_by": row.declared_by,
-            "declared_at": row.declared_at,
-            "note": row.note,
-            "rule_id": row.rule_id,
-        }
-        if chain_hash(row.prev_hash, row.seq, fields) != row.hash:
+        if chain_hash(row.prev_hash, row.seq, _content(row)) != row.hash:
             return ChainCheck(False, count, row.seq, "content does not match its hash")
+        anchor_seen = anchor_seen or row.hash == anchor
         expected_prev, expected_seq, count = row.hash, expected_seq + 1, count + 1
-    if head.seq != count or head.hash != expected_prev:
+    if head_seq != count or head_hash != expected_prev:
         return ChainCheck(
-            False, count, count + 1, f"the chain head records {head.seq} rows, found {count}"
+            False,
+            count,
+            count + 1,
+            f"the chain head records {head_seq} rows ending in {head_hash[:16]}, found {count}"
+            f" ending in {expected_prev[:16]}",
+        )
+    if not anchor_seen:
+        return ChainCheck(
+            False, count, None, f"the exported head {anchor} is no longer in the chain"
         )
     return ChainCheck(True, count, head_hash=expected_prev)
 
 
 def _rows_in_order(session: Session, batch: int) -> Iterator[Any]:
+    """Every declaration in seq order, each row carrying the head as one snapshot saw it."""
     table = sa.inspect(Declaration).local_table
-    result = session.execute(
-        sa.select(table).order_by(table.c.seq).execution_options(yield_per=batch)
+    head = sa.inspect(AuditChainHead).local_table
+    query = (
+        sa.select(head.c.seq.label("head_seq"), head.c.hash.label("head_hash"), *table.c)
+        .select_from(head.outerjoin(table, sa.true()))
+        .where(head.c.id == 1)
+        .order_by(table.c.seq)
+        .execution_options(yield_per=batch)
     )
-    yield from result
+    yield from session.execute(query)

@@ -1,0 +1,89 @@
+"""Several processes declaring at the same moment never fork or break the chain."""
+
+from __future__ import annotations
+
+import multiprocessing
+from multiprocessing.synchronize import Barrier
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from bot.authorization import Actor
+from bot.inventory import add_identity, register_integration
+from bot.review import declare
+from storage.declarations import verify_chain
+from storage.engine import make_engine, session_factory, session_scope
+from storage.vocabulary import Answer, Layer
+from tests.conftest import OWNER
+
+WRITERS = 4
+DECLARATIONS_EACH = 40
+VERIFY_ROUNDS = 15
+
+
+def _writer(url: str, identity_ids: list[int], barrier: Barrier) -> None:
+    engine = make_engine(url)
+    sessions = session_factory(engine)
+    barrier.wait(timeout=30)
+    answers = (Answer.WORKFORCE, Answer.CUSTOMER)
+    for n in range(DECLARATIONS_EACH):
+        # One transaction per declaration, so the writers interleave as much as they can.
+        with session_scope(sessions) as session:
+            declare(
+                session,
+                actor=Actor(OWNER),
+                identity_id=identity_ids[n % len(identity_ids)],
+                answer=answers[n % 2],
+            )
+    engine.dispose()
+
+
+def _verifier(url: str, barrier: Barrier, failures: multiprocessing.Queue[str]) -> None:
+    engine = make_engine(url)
+    sessions = session_factory(engine)
+    barrier.wait(timeout=30)
+    for _ in range(VERIFY_ROUNDS):
+        with session_scope(sessions) as session:
+            check = verify_chain(session)
+        if not check.ok:
+            failures.put(f"{check.broken_seq}: {check.reason}")
+    engine.dispose()
+
+
+def _identities(engine: Engine) -> list[int]:
+    with session_scope(session_factory(engine)) as session:
+        register_integration(
+            session, actor=Actor(OWNER), name="openai-platform", layer=Layer.PLATFORM
+        )
+        return [
+            add_identity(
+                session, actor=Actor(OWNER), integration_name="openai-platform", id_or_email=f"k{n}"
+            ).id
+            or 0
+            for n in range(5)
+        ]
+
+
+def test_concurrent_writers_keep_one_unbroken_chain(database_url: str, engine: Engine) -> None:
+    identity_ids = _identities(engine)
+    engine.dispose()  # forked children must not inherit pooled connections
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(WRITERS + 1)
+    failures: multiprocessing.Queue[str] = context.Queue()
+    processes = [
+        context.Process(target=_writer, args=(database_url, identity_ids, barrier))
+        for _ in range(WRITERS)
+    ]
+    processes.append(context.Process(target=_verifier, args=(database_url, barrier, failures)))
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=120)
+
+    assert [p.exitcode for p in processes] == [0] * (WRITERS + 1)
+    assert failures.empty(), "verify saw a sound chain as broken while writers committed"
+    with session_scope(session_factory(engine)) as session:
+        check = verify_chain(session)
+        seqs = session.execute(sa.text("SELECT seq FROM declaration ORDER BY seq")).scalars()
+        assert list(seqs) == list(range(1, WRITERS * DECLARATIONS_EACH + 1))
+    assert (check.ok, check.count) == (True, WRITERS * DECLARATIONS_EACH)

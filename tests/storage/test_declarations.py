@@ -1,0 +1,184 @@
+"""The declaration chain: append-only at two levels, verified, and tamper-evident."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from bot.authorization import Actor
+from bot.inventory import add_identity, register_integration
+from bot.review import declare
+from storage.declarations import AppendOnlyError, ChainCheck, _content, chain_hash, verify_chain
+from storage.engine import session_factory, session_scope
+from storage.models import Declaration
+from storage.vocabulary import Answer, Layer
+from tests.conftest import NOW
+
+DECLARATION = sa.inspect(Declaration).local_table
+
+
+@pytest.fixture
+def declared(engine: Engine, owner: Actor) -> Engine:
+    """Five declarations for two identities, committed."""
+    with session_scope(session_factory(engine)) as session:
+        register_integration(session, actor=owner, name="acme-tenant", layer=Layer.APPLICATION)
+        first, second = (
+            add_identity(session, actor=owner, integration_name="acme-tenant", id_or_email=who)
+            for who in ("a@acme.com", "b@acme.com")
+        )
+        for identity, answer in (
+            (first, Answer.CUSTOMER),
+            (second, Answer.CUSTOMER),
+            (first, Answer.WORKFORCE),
+            (second, Answer.REMOVE),
+            (first, Answer.CUSTOMER),
+        ):
+            declare(session, actor=owner, identity_id=identity.id or 0, answer=answer, now=NOW)
+    return engine
+
+
+def _check(engine: Engine, anchor: str | None = None) -> ChainCheck:
+    with session_scope(session_factory(engine)) as session:
+        return verify_chain(session, anchor=anchor)
+
+
+def _drop_guard(connection: sa.Connection) -> None:
+    """What a DBA (or an attacker with a DBA's rights) can do before rewriting history."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("DROP TRIGGER declaration_append_only ON declaration")
+    else:
+        connection.exec_driver_sql("DROP TRIGGER declaration_no_update")
+        connection.exec_driver_sql("DROP TRIGGER declaration_no_delete")
+
+
+def test_verify_reports_ok_with_the_count(declared: Engine) -> None:
+    check = _check(declared)
+
+    assert (check.ok, check.count, check.broken_seq) == (True, 5, None)
+
+
+def test_empty_chain_verifies(engine: Engine) -> None:
+    with session_scope(session_factory(engine)) as session:
+        check = verify_chain(session)
+
+    assert (check.ok, check.count) == (True, 0)
+
+
+def test_orm_refuses_to_update_a_declaration(declared: Engine) -> None:
+    with Session(declared) as session:
+        row = session.exec(select(Declaration).where(Declaration.seq == 1)).one()
+        row.note = "changed my mind"
+        session.add(row)
+
+        with pytest.raises(AppendOnlyError):
+            session.flush()
+
+
+def test_orm_refuses_to_delete_a_declaration(declared: Engine) -> None:
+    with Session(declared) as session:
+        row = session.exec(select(Declaration).where(Declaration.seq == 1)).one()
+        session.delete(row)
+
+        with pytest.raises(AppendOnlyError):
+            session.flush()
+
+
+def test_orm_refuses_bulk_update_of_declarations(declared: Engine) -> None:
+    with Session(declared) as session, pytest.raises(AppendOnlyError):
+        session.execute(sa.update(Declaration).values(note="bulk"))
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE declaration SET note = 'x' WHERE seq = 2", "DELETE FROM declaration WHERE seq = 5"],
+)
+def test_database_trigger_refuses_raw_sql_changes(declared: Engine, statement: str) -> None:
+    with pytest.raises(sa.exc.DatabaseError, match="append-only"), declared.begin() as connection:
+        connection.exec_driver_sql(statement)
+
+    assert _check(declared).ok
+
+
+def test_verify_finds_a_row_edited_with_raw_sql(declared: Engine) -> None:
+    with declared.begin() as connection:
+        _drop_guard(connection)
+        connection.exec_driver_sql("UPDATE declaration SET answer = 'remove' WHERE seq = 3")
+        connection.exec_driver_sql("UPDATE declaration SET answer = 'customer' WHERE seq = 4")
+
+    check = _check(declared)
+
+    assert (check.ok, check.broken_seq, check.count) == (False, 3, 2)
+    assert "content" in check.reason
+
+
+def test_verify_finds_a_rehashed_row_at_the_next_link(declared: Engine) -> None:
+    with declared.begin() as connection:
+        _drop_guard(connection)
+        row = connection.execute(sa.select(DECLARATION).where(sa.text("seq = 2"))).one()
+        forged = {**_content(row), "answer": Answer.WORKFORCE}
+        digest = chain_hash(row.prev_hash, 2, forged)
+        connection.execute(
+            sa.text("UPDATE declaration SET answer = 'workforce', hash = :h WHERE seq = 2"),
+            {"h": digest},
+        )
+
+    check = _check(declared)
+
+    assert (check.ok, check.broken_seq) == (False, 3)
+    assert "prev_hash" in check.reason
+
+
+def test_verify_finds_a_deleted_middle_row(declared: Engine) -> None:
+    with declared.begin() as connection:
+        _drop_guard(connection)
+        connection.exec_driver_sql("UPDATE identity SET current_declaration_id = NULL")
+        connection.exec_driver_sql("DELETE FROM declaration WHERE seq = 2")
+
+    check = _check(declared)
+
+    assert (check.ok, check.broken_seq) == (False, 2)
+    assert "missing" in check.reason
+
+
+def test_verify_finds_the_last_row_deleted_through_the_head(declared: Engine) -> None:
+    with declared.begin() as connection:
+        _drop_guard(connection)
+        connection.exec_driver_sql("UPDATE identity SET current_declaration_id = NULL")
+        connection.exec_driver_sql("DELETE FROM declaration WHERE seq = 5")
+
+    check = _check(declared)
+
+    assert (check.ok, check.broken_seq, check.count) == (False, 5, 4)
+    assert "head records 5 rows" in check.reason
+
+
+def test_verify_with_an_exported_head_catches_a_rewritten_chain(declared: Engine) -> None:
+    exported = _check(declared).head_hash
+    with declared.begin() as connection:
+        _drop_guard(connection)
+        connection.exec_driver_sql("UPDATE identity SET current_declaration_id = NULL")
+        connection.exec_driver_sql("DELETE FROM declaration WHERE seq = 5")
+        last = connection.execute(sa.text("SELECT hash FROM declaration WHERE seq = 4")).scalar()
+        connection.execute(sa.text("UPDATE audit_chain_head SET seq = 4, hash = :h"), {"h": last})
+
+    assert _check(declared).ok  # a consistent rewrite, on its own
+    check = _check(declared, anchor=exported)
+    assert not check.ok
+    assert exported in check.reason
+
+
+def test_verify_accepts_an_exported_head_still_in_the_chain(declared: Engine) -> None:
+    exported = _check(declared).head_hash
+
+    assert _check(declared, anchor=exported).ok
+
+
+def test_a_fork_cannot_be_stored(declared: Engine) -> None:
+    with declared.connect() as connection:
+        last = connection.execute(sa.select(DECLARATION).where(DECLARATION.c.seq == 5)).one()
+    sibling = {k: getattr(last, k) for k in last._fields if k not in ("id", "seq", "hash")}
+
+    with pytest.raises(sa.exc.IntegrityError), declared.begin() as connection:
+        connection.execute(sa.insert(DECLARATION), {**sibling, "seq": 6, "hash": "f" * 64})

@@ -132,3 +132,59 @@ def update_many(session: Session, *, rows: list[dict[str, Any]]) -> None:
     """Bulk UPDATE by primary key; each dict carries `id` and the changed columns."""
     if rows:
         session.execute(sa.update(Identity), rows)
+
+
+# Connector syncs work page by page: these keep memory bounded by the page, not the source.
+_SYNC_COLUMNS: tuple[Any, ...] = (
+    col(Identity.id),
+    col(Identity.external_id),
+    col(Identity.display_name),
+    col(Identity.email),
+    col(Identity.kind),
+    col(Identity.role),
+    col(Identity.status),
+    col(Identity.owned_by),
+    col(Identity.last_used_at),
+    col(Identity.source),
+)
+
+
+def existing_among(
+    session: Session, *, integration_id: int, external_ids: Sequence[str]
+) -> dict[str, Any]:
+    """The identities of one page of a source, keyed by external id, as light rows."""
+    if not external_ids:
+        return {}
+    rows = session.execute(
+        sa.select(*_SYNC_COLUMNS).where(
+            col(Identity.integration_id) == integration_id,
+            col(Identity.external_id).in_(external_ids),
+        )
+    )
+    return {row.external_id: row for row in rows}
+
+
+def mark_seen(session: Session, *, identity_ids: Sequence[int], now: Any) -> None:
+    if identity_ids:
+        session.execute(
+            sa.update(Identity)
+            .where(col(Identity.id).in_(identity_ids))
+            .values(last_seen_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def deactivate_unseen(session: Session, *, integration_id: int, source: str, before: Any) -> int:
+    """Active identities from `source` that a sync starting at `before` did not see."""
+    result = session.execute(
+        sa.update(Identity)
+        .where(
+            col(Identity.integration_id) == integration_id,
+            col(Identity.source) == source,
+            col(Identity.status) == IdentityStatus.ACTIVE,
+            col(Identity.last_seen_at) < before,
+        )
+        .values(status=IdentityStatus.INACTIVE)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

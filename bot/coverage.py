@@ -1,0 +1,149 @@
+"""Manual SSO/SCIM claims: who said what covers an integration, with evidence, until when."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from bot.authorization import Actor, require_steward
+from bot.errors import InvalidInput
+from bot.inventory import get_integration
+from storage import integrations as integration_repo
+from storage.models import CoverageClaim, Integration
+from storage.vocabulary import CoverageKind, ScimStatus, SsoStatus
+
+MANUAL = "manual"
+
+
+def _value(kind: CoverageKind, value: str) -> SsoStatus | ScimStatus:
+    enum: type[SsoStatus] | type[ScimStatus] = SsoStatus if kind is CoverageKind.SSO else ScimStatus
+    try:
+        parsed = enum(value.strip().lower())
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.value == "unknown":
+        allowed = ", ".join(v.value for v in enum if v.value != "unknown")
+        raise InvalidInput(f"A {kind} claim is one of {allowed}.") from None
+    return parsed
+
+
+def _evidence(url: str) -> str:
+    url = url.strip()
+    if not url.startswith(("https://", "http://")) or len(url) > 1000 or " " in url:
+        raise InvalidInput("The evidence is a link (http or https, at most 1000 characters).")
+    return url
+
+
+def claim_coverage(
+    session: Session,
+    *,
+    actor: Actor,
+    integration_name: str,
+    kind: CoverageKind,
+    value: str,
+    evidence_url: str,
+    review_days: int,
+    now: datetime,
+) -> CoverageClaim:
+    """Record a claim ("SCIM covers this") and apply it until the review interval passes.
+
+    A live claim outranks a connector's fact; when it expires the status goes back to
+    `unknown` and the next sync (or the next claim) says what is true.
+    """
+    integration = get_integration(session, integration_name)
+    require_steward(actor, integration)
+    status = _value(kind, value)
+    claim = CoverageClaim(
+        integration_id=integration.id or 0,
+        kind=kind,
+        value=status.value,
+        evidence_url=_evidence(evidence_url),
+        claimed_by=actor.user_id,
+        claimed_at=now,
+        expires_at=now + timedelta(days=review_days),
+    )
+    session.add(claim)
+    before = _set(integration, kind, status.value, MANUAL, now)
+    session.add(integration)
+    integration_repo.record_event(
+        session,
+        actor=actor.user_id,
+        action="coverage.claimed",
+        integration_id=integration.id,
+        detail={
+            "kind": str(kind),
+            "value": [before, status.value],
+            "evidence": claim.evidence_url,
+            "expires_at": claim.expires_at.isoformat(),
+        },
+    )
+    session.flush()
+    return claim
+
+
+def live_claim(
+    session: Session, *, integration_id: int, kind: CoverageKind, now: datetime
+) -> CoverageClaim | None:
+    """The latest claim of this kind if it has not expired."""
+    latest = session.exec(
+        select(CoverageClaim)
+        .where(col(CoverageClaim.integration_id) == integration_id, col(CoverageClaim.kind) == kind)
+        .order_by(col(CoverageClaim.claimed_at).desc(), col(CoverageClaim.id).desc())
+        .limit(1)
+    ).first()
+    if latest is None or latest.expires_at <= now:
+        return None
+    return latest
+
+
+def expire_claims(session: Session, *, now: datetime) -> list[str]:
+    """Put statuses that only an expired claim held up back to `unknown`; return the names."""
+    expired: list[str] = []
+    manual = session.exec(
+        select(Integration).where(
+            (col(Integration.sso_source) == MANUAL) | (col(Integration.scim_source) == MANUAL)
+        )
+    ).all()
+    for integration in manual:
+        for kind in CoverageKind:
+            source = integration.sso_source if kind is CoverageKind.SSO else integration.scim_source
+            if source != MANUAL:
+                continue
+            claims = session.exec(
+                select(CoverageClaim)
+                .where(
+                    col(CoverageClaim.integration_id) == integration.id,
+                    col(CoverageClaim.kind) == kind,
+                )
+                .order_by(col(CoverageClaim.claimed_at).desc(), col(CoverageClaim.id).desc())
+                .limit(1)
+            ).first()
+            # A manual status without any claim was stated at registration: leave it be.
+            if claims is None or claims.expires_at > now:
+                continue
+            before = _set(integration, kind, "unknown", None, now)
+            session.add(integration)
+            integration_repo.record_event(
+                session,
+                actor="boundary-bot",
+                action="coverage.claim_expired",
+                integration_id=integration.id,
+                detail={"kind": str(kind), "value": [before, "unknown"], "claim_id": claims.id},
+            )
+            expired.append(integration.name)
+    return expired
+
+
+def _set(
+    integration: Integration, kind: CoverageKind, value: str, source: str | None, now: datetime
+) -> str:
+    """Set one status and its source; return the value it replaced."""
+    if kind is CoverageKind.SSO:
+        before = str(integration.sso)
+        integration.sso, integration.sso_source = SsoStatus(value), source
+    else:
+        before = str(integration.scim)
+        integration.scim, integration.scim_source = ScimStatus(value), source
+    integration.updated_at = now
+    return before

@@ -218,15 +218,21 @@ def report_command(
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
+def audit_verify(
+    head: Annotated[
+        str | None,
+        typer.Option(help="A head hash exported earlier; the chain must still contain it."),
+    ] = None,
+) -> None:
     """Recompute the declaration chain; print OK with the count, or the first broken row."""
     built = runtime()
     with built.unit_of_work() as session:
-        check = verify_chain(session)
+        check = verify_chain(session, anchor=head.strip().lower() if head else None)
     if check.ok:
-        console.print(f"OK {check.count} declarations, head {check.head_hash[:16]}")
+        console.print(f"OK {check.count} declarations, head {check.head_hash}", highlight=False)
         return
-    fail(f"chain broken at seq {check.broken_seq}: {check.reason} ({check.count} rows verified)")
+    where = f"at seq {check.broken_seq}" if check.broken_seq is not None else "against --head"
+    fail(f"chain broken {where}: {check.reason} ({check.count} rows verified)")
 
 
 class _domain_errors:

@@ -1,7 +1,9 @@
 """CSV import of identities: validate the whole file, then upsert it in one transaction.
 
 All or nothing: if any row is bad, every problem is reported with its line number and nothing
-is written. Re-importing the same file changes nothing (upsert by external id).
+is written. Re-importing the same file changes nothing (upsert by external id). A column the
+file leaves out keeps its stored value on identities that already exist; identities missing
+from the file are left as they are (a connector sync is what deactivates the unseen).
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ class IdentityRow:
     role: str | None
     status: IdentityStatus
     last_used_at: datetime | None
+    # The optional columns the file had; only these overwrite an existing identity.
+    columns: frozenset[str] = frozenset(COLUMNS)
 
 
 @dataclass
@@ -87,7 +91,10 @@ def parse_csv(data: bytes) -> list[IdentityRow]:
         raise CsvRejected(problems=["the file is empty"], total=1)
 
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = [name.strip().lower() for name in next(reader)]
+    try:
+        header = [name.strip().lower() for name in next(reader)]
+    except csv.Error as error:
+        raise CsvRejected(problems=[f"line 1: not readable as CSV: {error}"], total=1) from None
     unknown = [name for name in header if name not in COLUMNS]
     duplicated = {name for name in header if header.count(name) > 1}
     if "external_id" not in header or unknown or duplicated:
@@ -105,8 +112,8 @@ def parse_csv(data: bytes) -> list[IdentityRow]:
 
     rows: list[IdentityRow] = []
     first_seen: dict[str, int] = {}
-    for values in reader:
-        line = reader.line_num
+    present = frozenset(header)
+    for line, values in _records(reader, problem):
         if not any(value.strip() for value in values):
             continue
         if len(values) != len(header):
@@ -114,7 +121,7 @@ def parse_csv(data: bytes) -> list[IdentityRow]:
             continue
         record = dict(zip(header, (value.strip() for value in values), strict=True))
         try:
-            row = _row(line, record)
+            row = _row(line, record, present)
         except InvalidInput as error:
             problem(f"line {line}: {error}")
             continue
@@ -133,7 +140,20 @@ def parse_csv(data: bytes) -> list[IdentityRow]:
     return rows
 
 
-def _row(line: int, record: dict[str, str]) -> IdentityRow:
+def _records(reader: Any, problem: Callable[[str], None]) -> Iterable[tuple[int, list[str]]]:
+    """Each record with its line number; a line the csv module cannot read is a problem."""
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:  # a NUL byte, a field over the size limit
+            problem(f"line {reader.line_num}: not readable as CSV: {error}")
+            continue
+        yield reader.line_num, values
+
+
+def _row(line: int, record: dict[str, str], present: frozenset[str]) -> IdentityRow:
     if not record.get("external_id"):
         raise InvalidInput("external_id is empty")
     external_id = validation.external_id(record["external_id"])
@@ -155,6 +175,7 @@ def _row(line: int, record: dict[str, str]) -> IdentityRow:
         role=role,
         status=status,
         last_used_at=_timestamp(record.get("last_used_at")),
+        columns=present,
     )
 
 
@@ -217,7 +238,9 @@ def upsert_identities(
                 }
             )
         else:
-            changed = {k: v for k, v in values.items() if getattr(current, k) != v}
+            changed = {
+                k: v for k, v in values.items() if k in row.columns and getattr(current, k) != v
+            }
             if changed:
                 updates.append({"id": current.id, **changed, "last_seen_at": now})
             else:

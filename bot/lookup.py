@@ -124,9 +124,13 @@ def who(session: Session, *, query: str) -> Lookup:
         owned = integration_repo.owned_by(session, user_id=text)
         return Lookup(text, LookupKind.USER, owned=[IntegrationView.of(i) for i in owned])
     if "@" in text:
-        email = validation.email(text)
-        rows = identity_repo.views_by_email(session, email=email, limit=MAX_RESULTS)
-        return Lookup(email, LookupKind.EMAIL, identities=[IdentityView.of(r) for r in rows])
+        try:
+            email = validation.email(text)
+        except InvalidInput:
+            email = None  # not an email after all: an id like `svc@build`, looked up below
+        if email is not None:
+            rows = identity_repo.views_by_email(session, email=email, limit=MAX_RESULTS)
+            return Lookup(email, LookupKind.EMAIL, identities=[IdentityView.of(r) for r in rows])
     integration = integration_repo.get_by_name(session, name=text.lower())
     if integration is not None:
         return Lookup(text, LookupKind.INTEGRATION, integration=IntegrationView.of(integration))

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from bot.gaps import Gap, compute_gaps
 from bot.inventory import get_integration, list_integrations
 from bot.lookup import IdentityView
 from storage import identities as identity_repo
 from storage.declarations import verify_chain
+from storage.models import Identity, Integration
 from storage.types import utcnow
 
 IDENTITY_FIELDS = (
@@ -47,6 +48,7 @@ class Report:
     chain_count: int
     chain_head: str
     gaps: list[Gap]
+    scope: str | None = None  # one integration's name, or None for all
 
     def gaps_by_identity(self) -> dict[int, list[str]]:
         found: dict[int, list[str]] = {}
@@ -75,34 +77,41 @@ def build_report(
         chain_ok=check.ok,
         chain_count=check.count,
         chain_head=check.head_hash,
-        gaps=compute_gaps(session, review_days=review_days, now=now, integration=integration),
+        gaps=compute_gaps(
+            session, review_days=review_days, now=now, integration=names[0] if integration else None
+        ),
+        scope=names[0] if integration else None,
     )
 
 
 def identity_rows(session: Session, report: Report) -> Iterator[dict[str, Any]]:
+    """Every identity in the report's scope, by integration then id, streamed in one query."""
     gaps = report.gaps_by_identity()
-    for name in report.integrations:
-        integration = get_integration(session, name)
-        for row in identity_repo.views_for_integration(session, integration_id=integration.id or 0):
-            view = IdentityView.of(row)
-            yield {
-                "integration": view.integration,
-                "layer": str(view.layer),
-                "owner": view.owner,
-                "external_id": view.external_id,
-                "display_name": view.display_name,
-                "email": view.email or "",
-                "kind": str(view.kind),
-                "role": view.role or "",
-                "status": str(view.status),
-                "source": view.source,
-                "lane": "" if view.answer is None else str(view.answer),
-                "declared_by": view.declared_by or "",
-                "declared_at": "" if view.declared_at is None else view.declared_at.isoformat(),
-                "note": view.note or "",
-                "rule": view.rule or "",
-                "open_gaps": " ".join(gaps.get(view.id, [])),
-            }
+    query = identity_repo.identity_view_query().order_by(
+        col(Integration.name), col(Identity.external_id)
+    )
+    if report.scope is not None:
+        query = query.where(col(Integration.name) == report.scope)
+    for row in session.execute(query.execution_options(yield_per=5000)):
+        view = IdentityView.of(row)
+        yield {
+            "integration": view.integration,
+            "layer": str(view.layer),
+            "owner": view.owner,
+            "external_id": view.external_id,
+            "display_name": view.display_name,
+            "email": view.email or "",
+            "kind": str(view.kind),
+            "role": view.role or "",
+            "status": str(view.status),
+            "source": view.source,
+            "lane": "" if view.answer is None else str(view.answer),
+            "declared_by": view.declared_by or "",
+            "declared_at": "" if view.declared_at is None else view.declared_at.isoformat(),
+            "note": view.note or "",
+            "rule": view.rule or "",
+            "open_gaps": " ".join(gaps.get(view.id, [])),
+        }
 
 
 def gap_dict(gap: Gap) -> dict[str, Any]:

@@ -211,7 +211,9 @@ def apply_rules(
                         previous=None,
                         declared_by=rule.created_by,
                         declared_at=moment,
-                        note=f"rule {rule.match}:{rule.value}",
+                        # No note: rule_id names the rule, and a note would read as the
+                        # justification that silences a lane-mismatch gap.
+                        note=None,
                         rule_id=rule.id,
                     )
                 )

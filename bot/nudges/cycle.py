@@ -1,0 +1,198 @@
+"""One run of the nudge cycle: plan who is due, then send each digest once under the ledger."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.context import Runtime
+from bot.nudges import directory, ledger
+from bot.nudges.delivery import Outcome, Sender, deliver
+from bot.nudges.digest import Digest
+from bot.nudges.directory import AUTH_ERRORS, SlackAuthFailed, slack_error
+from bot.nudges.escalation import escalate
+from bot.nudges.pacing import Pacer, Pacing
+from bot.nudges.planning import Plan, owners, plan_cycle
+from handlers.blocks.digest import home_url
+
+logger = logging.getLogger(__name__)
+
+AUTH_STOP = (
+    "nudge cycle stopped: Slack refused the bot token (%s); check SLACK_BOT_TOKEN."
+    " Unsent digests stay in the ledger for the next run."
+)
+
+
+@dataclass
+class CycleReport:
+    """What one run did. `digests` are the planned ones (what a dry run prints)."""
+
+    digests: list[Digest] = field(default_factory=list)
+    sent: int = 0
+    raced: int = 0
+    failed: int = 0
+    owners_gone: list[str] = field(default_factory=list)
+    escalated: list[str] = field(default_factory=list)
+    nothing_open: int = 0
+    snoozed: int = 0
+    handled: int = 0
+    not_due: int = 0
+    stopped: str | None = None
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def run_cycle(
+    runtime: Runtime,
+    *,
+    client: WebClient,
+    now: datetime | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+    pacing: Pacing | None = None,
+    lease: timedelta = ledger.CLAIM_LEASE,
+    worker: str | None = None,
+) -> CycleReport:
+    """Send each due owner with open items their digest for this cycle, once.
+
+    `force` (what `sweep` does) makes every owner due whatever their local time; the cycle key
+    is still their local date, so a scheduled run later that day does not send again.
+    `dry_run` plans and sends nothing (and asks Slack nothing).
+    """
+    moment = now or runtime.clock.now()
+    pace = pacing or Pacing()
+    settings = runtime.settings
+    report = CycleReport()
+    try:
+        people = _people(runtime, client=client, pace=pace, dry_run=dry_run)
+    except SlackAuthFailed as error:
+        return _stop(report, str(error))
+    with runtime.unit_of_work() as session:
+        plan = plan_cycle(
+            session,
+            schedule=settings.nudge_schedule,
+            review_days=settings.review_days,
+            escalate_after=settings.escalate_after,
+            people=people,
+            now=moment,
+            force=force,
+            lease=lease,
+        )
+    _copy_plan(report, plan)
+    if dry_run or not plan.digests:
+        return report
+
+    try:
+        home = _home(client)
+    except SlackAuthFailed as error:
+        return _stop(report, str(error))
+    sender = Sender(
+        runtime=runtime,
+        client=client,
+        pacer=Pacer(pace.messages_per_second, channel_interval=pace.channel_interval),
+        worker=worker or worker_name(),
+        lease=lease,
+        home=home,
+    )
+    for digest in plan.digests:
+        delivery = deliver(sender, digest)
+        if delivery.outcome is Outcome.AUTH_FAILED:
+            return _stop(report, delivery.error or "invalid_auth")
+        if delivery.outcome is Outcome.RACED:
+            report.raced += 1
+        elif delivery.outcome is Outcome.OWNER_GONE:
+            report.owners_gone.append(digest.owner)
+        elif delivery.outcome is Outcome.FAILED:
+            report.failed += 1
+        else:
+            report.sent += 1
+            if digest.escalate and _escalate(sender, digest, report):
+                report.escalated.append(digest.owner)
+            if report.stopped:
+                return report
+    logger.info(
+        "nudge cycle: %d sent, %d by another replica, %d failed, %d owner(s) gone, %d escalated",
+        report.sent,
+        report.raced,
+        report.failed,
+        len(report.owners_gone),
+        len(report.escalated),
+    )
+    return report
+
+
+def _people(
+    runtime: Runtime, *, client: WebClient, pace: Pacing, dry_run: bool
+) -> dict[str, directory.Person]:
+    """The owners' cached Slack answers; owners never looked up are asked about now (their
+    time zone decides when they are due)."""
+    with runtime.unit_of_work() as session:
+        everyone = owners(session)
+        people = directory.known(session, user_ids=everyone)
+    missing = [owner for owner in everyone if owner not in people]
+    if missing and not dry_run:
+        with runtime.unit_of_work() as session:
+            people.update(
+                directory.refresh(
+                    session,
+                    client=client,
+                    user_ids=missing,
+                    pacer=Pacer(pace.lookups_per_second),
+                    now=runtime.clock.now(),
+                )
+            )
+    return people
+
+
+def _home(client: WebClient) -> str | None:
+    """The App Home deep link needs the team and app ids; without them the button still works
+    as a plain button."""
+    try:
+        answer = client.auth_test()
+    except SlackApiError as error:
+        code = slack_error(error)
+        if code in AUTH_ERRORS:
+            raise SlackAuthFailed(code) from None
+        return None
+    except OSError:
+        return None
+    return home_url(answer.get("team_id"), answer.get("app_id"))
+
+
+def _escalate(sender: Sender, digest: Digest, report: CycleReport) -> bool:
+    runtime = sender.runtime
+    try:
+        with runtime.unit_of_work() as session:
+            return escalate(
+                session,
+                client=sender.client,
+                digest=digest,
+                channel=runtime.settings.escalation_channel,
+                pacer=sender.pacer,
+                now=runtime.clock.now(),
+            )
+    except SlackAuthFailed as error:
+        _stop(report, str(error))
+        return False
+
+
+def _copy_plan(report: CycleReport, plan: Plan) -> None:
+    report.digests = list(plan.digests)
+    report.nothing_open = len(plan.nothing_open)
+    report.snoozed = len(plan.snoozed)
+    report.handled = plan.handled
+    report.not_due = plan.not_due
+
+
+def _stop(report: CycleReport, code: str) -> CycleReport:
+    logger.error(AUTH_STOP, code)
+    report.stopped = code
+    return report

@@ -1,0 +1,111 @@
+"""Sending one digest under the ledger: claim, post, record; and what each Slack answer means."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.context import Runtime
+from bot.inventory import mark_owner_active
+from bot.nudges import ledger
+from bot.nudges.digest import Digest
+from bot.nudges.directory import AUTH_ERRORS, GONE_ERRORS, Person, remember, slack_error
+from bot.nudges.pacing import Pacer
+from handlers.blocks.digest import digest_blocks, digest_text
+
+logger = logging.getLogger(__name__)
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    RACED = "raced"  # another replica claimed it first
+    FAILED = "failed"  # recorded as failed; a later run of the cycle tries again
+    OWNER_GONE = "owner-gone"
+    AUTH_FAILED = "auth-failed"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    outcome: Outcome
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Sender:
+    """What one cycle run shares across its sends."""
+
+    runtime: Runtime
+    client: WebClient
+    pacer: Pacer
+    worker: str
+    lease: timedelta = ledger.CLAIM_LEASE
+    home: str | None = None
+
+
+def deliver(sender: Sender, digest: Digest) -> Delivery:
+    """Claim the (owner, cycle) row, post the digest, record the outcome.
+
+    Each step commits on its own: a claim is visible before the message leaves, so a crash
+    after posting and before recording leaves a `claimed` row that is sent again once its
+    lease runs out (at-least-once; see docs/nudges.md).
+    """
+    runtime = sender.runtime
+    with runtime.unit_of_work() as session:
+        won = ledger.claim(
+            session,
+            owner=digest.owner,
+            cycle=digest.cycle,
+            worker=sender.worker,
+            now=runtime.clock.now(),
+            summary=digest.summary(),
+            lease=sender.lease,
+        )
+    if not won:
+        return Delivery(Outcome.RACED)
+    sender.pacer.wait(digest.owner)
+    try:
+        # Posting to the user id lands in the bot's DM with them without conversations.open,
+        # which is Tier 3 and would cap a cycle at about 50 owners a minute.
+        answer = sender.client.chat_postMessage(
+            channel=digest.owner,
+            text=digest_text(digest),
+            blocks=digest_blocks(digest, home=sender.home),
+            unfurl_links=False,
+        )
+    except SlackApiError as error:
+        return _refused(sender, digest, slack_error(error))
+    except OSError as error:
+        # Connection faults already had slack-sdk's retries with backoff.
+        return _refused(sender, digest, f"connection: {type(error).__name__}")
+    with runtime.unit_of_work() as session:
+        ledger.record_sent(
+            session,
+            owner=digest.owner,
+            cycle=digest.cycle,
+            channel=answer.get("channel"),
+            ts=answer.get("ts"),
+            now=runtime.clock.now(),
+        )
+    return Delivery(Outcome.SENT)
+
+
+def _refused(sender: Sender, digest: Digest, code: str) -> Delivery:
+    runtime = sender.runtime
+    with runtime.unit_of_work() as session:
+        ledger.record_failed(session, owner=digest.owner, cycle=digest.cycle, error=code)
+        if code in GONE_ERRORS:
+            now = runtime.clock.now()
+            remember(session, person=Person(digest.owner, None, None, is_active=False), now=now)
+            mark_owner_active(session, user_id=digest.owner, active=False)
+    if code in AUTH_ERRORS:
+        return Delivery(Outcome.AUTH_FAILED, code)
+    if code in GONE_ERRORS:
+        logger.info("owner %s is gone from Slack (%s); marked inactive", digest.owner, code)
+        return Delivery(Outcome.OWNER_GONE, code)
+    logger.warning("digest to %s failed (%s); a later run retries it", digest.owner, code)
+    return Delivery(Outcome.FAILED, code)

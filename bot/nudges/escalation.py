@@ -1,0 +1,178 @@
+"""Escalation: after N digests with no action by the owner, tell the escalation channel and the
+backup owners, once per streak. Any action by the owner (a declaration, a snooze, opening the
+review, any recorded change) ends the streak."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlmodel import Session, col
+
+from bot.nudges.digest import Digest
+from bot.nudges.directory import AUTH_ERRORS, SlackAuthFailed, slack_error
+from bot.nudges.pacing import Pacer
+from storage.models import AuditEvent, Declaration, Integration, Nudge, Snooze
+from storage.vocabulary import NudgeState
+
+logger = logging.getLogger(__name__)
+
+BOT_ACTOR = "boundary-bot"
+ESCALATED = "nudge.escalated"
+
+
+@dataclass(frozen=True)
+class Streak:
+    """Digests sent since the owner last acted, and whether this streak was escalated."""
+
+    unacted: int
+    escalated: bool
+
+
+def _latest_by(session: Session, column: Any, at: Any) -> dict[str, datetime]:
+    rows = session.execute(
+        sa.select(column.label("who"), sa.func.max(at).label("at")).group_by(column)
+    )
+    return {row.who: _aware(row.at) for row in rows if row.at is not None}
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def last_actions(session: Session) -> dict[str, datetime]:
+    """When each person last did anything we record: declared, snoozed, changed something."""
+    latest: dict[str, datetime] = {}
+    sources = (
+        (col(Declaration.declared_by), col(Declaration.declared_at)),
+        (col(Snooze.created_by), col(Snooze.created_at)),
+        (col(AuditEvent.actor), col(AuditEvent.at)),
+    )
+    for who, at in sources:
+        for person, moment in _latest_by(session, who, at).items():
+            if person not in latest or moment > latest[person]:
+                latest[person] = moment
+    return latest
+
+
+def streaks(session: Session, *, owners: Iterable[str], limit: int) -> dict[str, Streak]:
+    """Each owner's streak, counting at most `limit` recent digests (enough to decide)."""
+    wanted = set(owners)
+    acted = last_actions(session)
+    rank = (
+        sa.func.row_number()
+        .over(partition_by=col(Nudge.owner), order_by=col(Nudge.sent_at).desc())
+        .label("rank")
+    )
+    ranked = (
+        sa.select(col(Nudge.owner), col(Nudge.sent_at), rank)
+        .where(col(Nudge.state) == NudgeState.SENT)
+        .subquery()
+    )
+    unacted: dict[str, int] = defaultdict(int)
+    for row in session.execute(
+        sa.select(ranked.c.owner, ranked.c.sent_at).where(ranked.c.rank <= limit)
+    ):
+        if row.owner in wanted and (
+            row.owner not in acted or _aware(row.sent_at) > acted[row.owner]
+        ):
+            unacted[row.owner] += 1
+    escalated: set[str] = set()
+    events = sa.select(col(AuditEvent.at), col(AuditEvent.detail)).where(
+        col(AuditEvent.action) == ESCALATED
+    )
+    for row in session.execute(events):
+        owner = (row.detail or {}).get("owner")
+        if owner in wanted and (owner not in acted or _aware(row.at) > acted[owner]):
+            escalated.add(owner)
+    return {owner: Streak(unacted[owner], owner in escalated) for owner in wanted}
+
+
+def escalation_text(digest: Digest) -> str:
+    lines = [
+        f":rotating_light: <@{digest.owner}> has had {digest.unacted} boundary-review digests"
+        " with no action. Still open:"
+    ]
+    for item in digest.integrations:
+        counts = ", ".join(f"{n} {kind}" for kind, n in item.counts.items())
+        backup = f" (backup <@{item.backup_owner}>)" if item.backup_owner else " (no backup owner)"
+        lines.append(f"• *{item.name}*{backup}: {counts}")
+    return "\n".join(lines)
+
+
+def backup_text(digest: Digest, backup: str) -> str:
+    mine = [item for item in digest.integrations if item.backup_owner == backup]
+    names = ", ".join(f"*{item.name}*" for item in mine)
+    lines = [
+        f"You are the backup owner of {names}. Its owner <@{digest.owner}> has not acted on"
+        f" {digest.unacted} digests; could you take a look?"
+    ]
+    for item in mine:
+        lines.append(
+            f"• *{item.name}*: " + ", ".join(f"{n} {kind}" for kind, n in item.counts.items())
+        )
+    return "\n".join(lines)
+
+
+def escalate(
+    session: Session,
+    *,
+    client: WebClient,
+    digest: Digest,
+    channel: str | None,
+    pacer: Pacer,
+    now: datetime,
+) -> bool:
+    """Post to the escalation channel and DM each backup owner, then record it (the record is
+    what makes it once). False when Slack refused; the next cycle tries again."""
+    targets = [channel] if channel else []
+    targets += sorted({i.backup_owner for i in digest.integrations if i.backup_owner})
+    if not targets:
+        logger.info("no escalation channel or backup owner for %s; nothing to post", digest.owner)
+    for target in targets:
+        text = escalation_text(digest) if target == channel else backup_text(digest, target)
+        pacer.wait(target)
+        try:
+            client.chat_postMessage(channel=target, text=text)
+        except SlackApiError as error:
+            code = slack_error(error)
+            if code in AUTH_ERRORS:
+                raise SlackAuthFailed(code) from None
+            logger.warning("escalation for %s to %s failed: %s", digest.owner, target, code)
+            return False
+        except OSError as error:
+            logger.warning("escalation for %s failed: %s", digest.owner, type(error).__name__)
+            return False
+    ids = dict(
+        session.execute(
+            sa.select(col(Integration.name), col(Integration.id)).where(
+                col(Integration.name).in_([i.name for i in digest.integrations])
+            )
+        ).tuples()
+    )
+    for item in digest.integrations:
+        session.add(
+            AuditEvent(
+                at=now,
+                actor=BOT_ACTOR,
+                action=ESCALATED,
+                integration_id=ids.get(item.name),
+                detail={
+                    "owner": digest.owner,
+                    "cycle": digest.cycle,
+                    "unacted": digest.unacted,
+                    "backup_owner": item.backup_owner,
+                    "channel": channel,
+                    "counts": {str(k): n for k, n in item.counts.items()},
+                },
+            )
+        )
+    session.commit()
+    return True

@@ -1,0 +1,59 @@
+"""Pacing Slack calls: a workspace-wide rate for this process and one message per channel per
+second, so a cycle with thousands of owners stays inside Slack's limits instead of bouncing
+off 429s."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Pacing:
+    """Rates for one cycle. The defaults stay under Slack's published limits: chat.postMessage
+    allows about one message per second per channel with a workspace-wide cap, users.info is
+    Tier 4 (100+ per minute)."""
+
+    messages_per_second: float = 5.0
+    channel_interval: float = 1.0
+    lookups_per_second: float = 1.5
+
+    @classmethod
+    def unlimited(cls) -> Pacing:
+        """For tests that are about something else than pacing."""
+        return cls(messages_per_second=1e9, channel_interval=0.0, lookups_per_second=1e9)
+
+
+class Pacer:
+    """Spaces calls evenly at `rate` per second, and calls to one channel by `channel_interval`.
+
+    Thread-safe: a slot is reserved under the lock, the wait happens outside it.
+    """
+
+    def __init__(
+        self,
+        rate: float,
+        *,
+        channel_interval: float = 0.0,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._interval = 1.0 / rate if rate > 0 else 0.0
+        self._channel_interval = channel_interval
+        self._monotonic, self._sleep = monotonic, sleep
+        self._lock = threading.Lock()
+        self._next = 0.0
+        self._channels: dict[str, float] = {}
+
+    def wait(self, channel: str | None = None) -> None:
+        with self._lock:
+            now = self._monotonic()
+            slot = max(now, self._next)
+            if channel is not None and self._channel_interval:
+                slot = max(slot, self._channels.get(channel, 0.0))
+                self._channels[channel] = slot + self._channel_interval
+            self._next = slot + self._interval
+        if slot > now:
+            self._sleep(slot - now)

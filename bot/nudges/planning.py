@@ -1,0 +1,121 @@
+"""Planning a cycle: which owners are due in their own time zone, and what each one is told.
+
+Planning reads and never writes; the ledger decides who sends.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, col
+
+from bot.gaps import Gap, compute_gaps
+from bot.nudges import ledger
+from bot.nudges.digest import Digest, build_digest
+from bot.nudges.directory import Person
+from bot.nudges.escalation import streaks
+from bot.nudges.schedule import Due, due, zone
+from storage.models import Integration, Snooze
+
+
+@dataclass
+class Plan:
+    digests: list[Digest] = field(default_factory=list)
+    nothing_open: list[str] = field(default_factory=list)
+    snoozed: list[str] = field(default_factory=list)
+    inactive: list[str] = field(default_factory=list)
+    handled: int = 0  # already sent this cycle, being sent by another replica, or given up on
+    not_due: int = 0
+
+
+def owners(session: Session) -> list[str]:
+    """Everyone who owns an integration whose owner is not known to be gone."""
+    query = (
+        sa.select(col(Integration.owner))
+        .where(col(Integration.owner_active).is_(True))
+        .distinct()
+        .order_by(col(Integration.owner))
+    )
+    return list(session.execute(query).scalars())
+
+
+def snoozed_owners(session: Session, *, now: datetime) -> set[str]:
+    query = sa.select(col(Snooze.owner)).where(col(Snooze.until) > now).distinct()
+    return set(session.execute(query).scalars())
+
+
+def due_owners(
+    candidates: list[str],
+    people: Mapping[str, Person],
+    *,
+    schedule: str,
+    now: datetime,
+    force: bool,
+) -> dict[str, Due]:
+    """The owners due at `now` and their cycle keys; one evaluation per time zone."""
+    by_zone: dict[str | None, Due | None] = {}
+    found: dict[str, Due] = {}
+    for owner in candidates:
+        person = people.get(owner)
+        tz_name = person.tz if person is not None else None
+        if tz_name not in by_zone:
+            by_zone[tz_name] = due(schedule, zone(tz_name), now, force=force)
+        when = by_zone[tz_name]
+        if when is not None:
+            found[owner] = when
+    return found
+
+
+def plan_cycle(
+    session: Session,
+    *,
+    schedule: str,
+    review_days: int,
+    escalate_after: int,
+    people: Mapping[str, Person],
+    now: datetime,
+    force: bool = False,
+    lease: timedelta = ledger.CLAIM_LEASE,
+) -> Plan:
+    plan = Plan()
+    candidates = owners(session)
+    active = []
+    for owner in candidates:
+        person = people.get(owner)
+        if person is not None and not person.is_active:
+            plan.inactive.append(owner)
+        else:
+            active.append(owner)
+    due_now = due_owners(active, people, schedule=schedule, now=now, force=force)
+    plan.not_due = len(active) - len(due_now)
+    existing = ledger.rows_for(session, keys=((o, d.cycle) for o, d in due_now.items()))
+    open_to_send: dict[str, Due] = {}
+    for owner, when in due_now.items():
+        if ledger.claimable(existing.get((owner, when.cycle)), now=now, lease=lease):
+            open_to_send[owner] = when
+        else:
+            plan.handled += 1
+    resting = snoozed_owners(session, now=now)
+    plan.snoozed = sorted(set(open_to_send) & resting)
+    for owner in plan.snoozed:
+        del open_to_send[owner]
+    if not open_to_send:
+        return plan  # the common tick: nobody due, so the gaps are not computed at all
+
+    mine: dict[str, list[Gap]] = defaultdict(list)
+    for gap in compute_gaps(session, review_days=review_days, now=now):
+        if gap.owner in open_to_send:
+            mine[gap.owner].append(gap)
+    plan.nothing_open = sorted(owner for owner in open_to_send if not mine[owner])
+    with_items = sorted(owner for owner in open_to_send if mine[owner])
+    streak = streaks(session, owners=with_items, limit=escalate_after)
+    for owner in with_items:
+        digest = build_digest(owner, open_to_send[owner].cycle, mine[owner])
+        unacted = streak[owner].unacted
+        escalate = unacted >= escalate_after and not streak[owner].escalated
+        plan.digests.append(replace(digest, escalate=escalate, unacted=unacted))
+    return plan

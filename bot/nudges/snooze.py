@@ -1,0 +1,40 @@
+"""What an owner can do from a digest: snooze it (recorded with who and until when), or open
+the review. Either counts as acting, which ends an escalation streak."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from bot.errors import NotAllowed
+from storage.models import AuditEvent, Snooze
+
+REVIEW_OPENED = "nudge.review_opened"
+SNOOZE_DAY = timedelta(days=1)
+SNOOZE_WEEK = timedelta(days=7)
+
+
+def _require_owner(user_id: str, owner: str) -> None:
+    if user_id != owner:
+        raise NotAllowed(f"This digest is for <@{owner}>; only they can use its buttons.")
+
+
+def snooze(
+    session: Session, *, user_id: str, owner: str, length: timedelta, now: datetime
+) -> Snooze:
+    """Hear no digest until `now + length`; the next digest after that comes at the owner's
+    next scheduled time."""
+    _require_owner(user_id, owner)
+    row = Snooze(owner=owner, until=now + length, created_by=user_id, created_at=now)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def review_opened(session: Session, *, user_id: str, owner: str, now: datetime) -> None:
+    """Record that the owner asked for the declaration prompt from a digest."""
+    _require_owner(user_id, owner)
+    session.add(
+        AuditEvent(at=now, actor=user_id, action=REVIEW_OPENED, integration_id=None, detail={})
+    )

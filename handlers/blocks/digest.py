@@ -1,0 +1,96 @@
+"""Block Kit of the nudge digest: counts by gap kind, the most urgent items, and its buttons."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.nudges.digest import Digest, DigestItem, describe_counts
+from handlers.blocks.text import button, context, escape, header, section
+from handlers.ids import Action, Block
+
+# How each gap kind reads in a sentence; the digest names every item's kind this way.
+KIND_LABELS = {
+    "orphan": "orphaned (owner gone)",
+    "remove": "declared remove, still active",
+    "cross-lane": "cross-lane email",
+    "lane-mismatch": "lane mismatch",
+    "scim": "SCIM gap",
+    "sso": "SSO gap",
+    "undeclared": "undeclared",
+    "stale": "stale declaration",
+}
+
+
+def digest_text(digest: Digest) -> str:
+    """The notification and fallback text: what is open, in one line."""
+    noun = "item" if digest.total == 1 else "items"
+    return (
+        f"Boundary review: {digest.total} open {noun} in integrations you own"
+        f" ({describe_counts(digest.counts)})."
+    )
+
+
+def _item_line(item: DigestItem) -> str:
+    label = KIND_LABELS.get(str(item.kind), str(item.kind))
+    where = f"*{escape(item.integration)}*"
+    if item.identity is not None:
+        where += f" · `{escape(item.identity)}`"
+    return f"• {where}: {label}: {escape(item.detail)}"
+
+
+def _counts_line(digest: Digest) -> str:
+    return " · ".join(
+        f"*{n}* {KIND_LABELS.get(str(kind), str(kind))}" for kind, n in digest.counts.items()
+    )
+
+
+def home_url(team_id: str | None, app_id: str | None) -> str | None:
+    """A deep link to the bot's App Home tab, when Slack told us the team and app ids."""
+    if not team_id or not app_id:
+        return None
+    return f"slack://app?team={team_id}&id={app_id}&tab=home"
+
+
+def digest_blocks(digest: Digest, *, home: str | None = None) -> list[dict[str, Any]]:
+    """The digest message: header, counts, the most urgent items by name, then the buttons."""
+    integrations = ", ".join(f"*{escape(i.name)}*" for i in digest.integrations)
+    blocks: list[dict[str, Any]] = [
+        header("Boundary review: what is still open"),
+        section(f"Open in {integrations}: {_counts_line(digest)}"),
+        section("*Most urgent*\n" + "\n".join(_item_line(item) for item in digest.items)),
+    ]
+    if digest.more > 0:
+        blocks.append(context(f"…and {digest.more} more; the App Home tab lists every open item."))
+    open_home = button("Open App Home", Action.OPEN_HOME, digest.owner)
+    if home is not None:
+        open_home["url"] = home
+    blocks.append(
+        {
+            "type": "actions",
+            "block_id": Block.DIGEST_ACTIONS,
+            "elements": [
+                button("Review now", Action.REVIEW_NOW, digest.owner, style="primary"),
+                button("Snooze 1 day", Action.SNOOZE_DAY, digest.owner),
+                button("Snooze 1 week", Action.SNOOZE_WEEK, digest.owner),
+                open_home,
+            ],
+        }
+    )
+    blocks.append(context(f"Cycle {digest.cycle}. You get one digest per weekday until closed."))
+    return blocks
+
+
+def acted_blocks(blocks: list[dict[str, Any]], note: str) -> list[dict[str, Any]]:
+    """The same digest with its buttons replaced by what was recorded, so it cannot be
+    clicked twice."""
+    kept = [block for block in blocks if block.get("block_id") != Block.DIGEST_ACTIONS]
+    return [*kept, context(note)]
+
+
+def snoozed_note(user_id: str, until: datetime) -> str:
+    return f":zzz: Snoozed by <@{user_id}> until {until:%a %d %b %H:%M} ({until.tzname()})."
+
+
+def review_opened_note(user_id: str) -> str:
+    return f":memo: <@{user_id}> asked for the review; the declaration prompt is in this DM."

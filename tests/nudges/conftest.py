@@ -1,0 +1,126 @@
+"""Fixtures for nudge tests: a Slack stand-in, a runtime that points at it, and owners."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from slack_sdk import WebClient
+from sqlmodel import Session
+
+from bot.authorization import Actor
+from bot.clock import ManualClock
+from bot.context import Runtime
+from bot.inventory import add_identity, register_integration
+from bot.nudges import CycleReport, run_cycle
+from bot.nudges.pacing import Pacing
+from bot.settings import Settings
+from bot.slack_client import make_client
+from bot.slack_standin import SlackStandIn
+from storage.vocabulary import Layer, ScimStatus, SsoStatus
+from tests.conftest import ADMIN
+
+TOKEN = "xoxb-nudge-test"
+ESCALATIONS = "C0ESCALATE"
+TOKYO = "Asia/Tokyo"
+LOS_ANGELES = "America/Los_Angeles"
+
+
+@pytest.fixture
+def standin() -> Iterator[SlackStandIn]:
+    with SlackStandIn(token=TOKEN) as running:
+        yield running
+
+
+@pytest.fixture
+def nudge_runtime(
+    database_url: str, clock: ManualClock, standin: SlackStandIn
+) -> Iterator[Runtime]:
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        DATABASE_URL=database_url,
+        BOUNDARY_ADMINS=ADMIN,
+        SLACK_BOT_TOKEN=TOKEN,
+        SLACK_API_URL=standin.api_url,
+        BOUNDARY_ESCALATION_CHANNEL=ESCALATIONS,
+    )
+    built = Runtime.build(settings, clock=clock)
+    yield built
+    built.engine.dispose()
+
+
+@pytest.fixture
+def client(nudge_runtime: Runtime) -> WebClient:
+    """The production client: base URL from settings, slack-sdk's retry handlers."""
+    return make_client(nudge_runtime.settings)
+
+
+@dataclass
+class Cycles:
+    """Runs the cycle at the clock's moment, fast (no pacing)."""
+
+    runtime: Runtime
+    client: WebClient
+    clock: ManualClock
+
+    def run(self, *, force: bool = False, dry_run: bool = False) -> CycleReport:
+        return run_cycle(
+            self.runtime,
+            client=self.client,
+            force=force,
+            dry_run=dry_run,
+            pacing=Pacing.unlimited(),
+            lease=timedelta(minutes=10),
+        )
+
+
+@pytest.fixture
+def cycles(nudge_runtime: Runtime, client: WebClient, clock: ManualClock) -> Cycles:
+    return Cycles(nudge_runtime, client, clock)
+
+
+def add_owner(
+    runtime: Runtime,
+    standin: SlackStandIn,
+    owner: str,
+    *,
+    integration: str,
+    tz: str = LOS_ANGELES,
+    identities: tuple[str, ...] = ("dev@corp.com",),
+    backup: str | None = None,
+    layer: Layer = Layer.PLATFORM,
+    sso: SsoStatus = SsoStatus.ENFORCED,
+    scim: ScimStatus = ScimStatus.ENABLED,
+) -> None:
+    """An owner known to Slack in `tz`, owning one integration with undeclared identities.
+    An admin registers it, so the owner has not acted yet."""
+    standin.add_user(owner, tz=tz)
+    if backup is not None and backup not in standin.state.users:
+        standin.add_user(backup, tz=tz)
+    admin = Actor(ADMIN, is_admin=True)
+    with runtime.unit_of_work() as session:
+        register_integration(
+            session,
+            actor=admin,
+            name=integration,
+            layer=layer,
+            owner=owner,
+            backup_owner=backup,
+            sso=sso,
+            scim=scim,
+        )
+        for identity in identities:
+            add_identity(session, actor=admin, integration_name=integration, id_or_email=identity)
+
+
+def digests_to(standin: SlackStandIn, owner: str) -> list[str]:
+    """The texts of digests the stand-in received for `owner`."""
+    return [
+        m.text for m in standin.messages(standin.dm_channel(owner)) if "Boundary review" in m.text
+    ]
+
+
+def session_of(runtime: Runtime) -> Session:
+    return runtime.sessions()

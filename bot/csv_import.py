@@ -154,6 +154,9 @@ def _records(reader: Any, problem: Callable[[str], None]) -> Iterable[tuple[int,
 
 
 def _row(line: int, record: dict[str, str], present: frozenset[str]) -> IdentityRow:
+    if any("\x00" in value for value in record.values()):
+        # PostgreSQL cannot store NUL in text; refuse it here, with the line, not mid-insert.
+        raise InvalidInput("a field contains a NUL character")
     if not record.get("external_id"):
         raise InvalidInput("external_id is empty")
     external_id = validation.external_id(record["external_id"])

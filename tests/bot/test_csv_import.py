@@ -1,0 +1,168 @@
+"""CSV import: upsert by external id, all or nothing, every bad row named by its line."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from bot.authorization import Actor
+from bot.csv_import import CsvRejected, ImportResult, import_csv, parse_csv
+from bot.inventory import register_integration
+from bot.lookup import who
+from bot.review import add_rule
+from storage.vocabulary import Answer, IdentityKind, IdentityStatus, Layer
+from tests.conftest import NOW
+
+GOOD = (
+    b"external_id,email,display_name,kind,role,status,last_used_at\n"
+    b"u1,Ann@Acme.com,Ann,human,admin,active,2026-11-01T08:00:00Z\n"
+    b"key-1,,CI key,api_key,,active,2026-11-02\n"
+    b"u2,bob@acme.com,,HUMAN,member,inactive,\n"
+)
+
+
+@pytest.fixture
+def tenant(session: Session, owner: Actor) -> Session:
+    register_integration(session, actor=owner, name="acme-tenant", layer=Layer.APPLICATION)
+    return session
+
+
+def _import(session: Session, owner: Actor, data: bytes) -> ImportResult:
+    return import_csv(session, actor=owner, integration_name="acme-tenant", data=data, now=NOW)
+
+
+def _identities(session: Session) -> list[tuple[object, ...]]:
+    session.flush()
+    query = "SELECT external_id, email, display_name, kind, role, status FROM identity ORDER BY 1"
+    return [tuple(row) for row in session.execute(sa.text(query))]
+
+
+def _problems(data: bytes) -> list[str]:
+    with pytest.raises(CsvRejected) as rejected:
+        parse_csv(data)
+    return rejected.value.problems
+
+
+def test_import_creates_identities_with_every_column(tenant: Session, owner: Actor) -> None:
+    result = _import(tenant, owner, GOOD)
+
+    assert (result.created, result.updated, result.unchanged) == (3, 0, 0)
+    assert _identities(tenant) == [
+        ("key-1", None, "CI key", "api_key", None, "active"),
+        ("u1", "ann@acme.com", "Ann", "human", "admin", "active"),
+        ("u2", "bob@acme.com", "bob@acme.com", "human", "member", "inactive"),
+    ]
+    [ann] = who(tenant, query="u1").identities
+    assert ann.last_used_at == datetime(2026, 11, 1, 8, tzinfo=UTC)
+
+
+def test_reimporting_the_same_file_changes_nothing(tenant: Session, owner: Actor) -> None:
+    _import(tenant, owner, GOOD)
+    before = _identities(tenant)
+
+    again = _import(tenant, owner, GOOD)
+
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    assert _identities(tenant) == before
+
+
+def test_reimport_updates_changed_rows_by_external_id(tenant: Session, owner: Actor) -> None:
+    _import(tenant, owner, GOOD)
+
+    result = _import(tenant, owner, b"external_id,status,role\nu1,inactive,admin\nu3,active,\n")
+
+    assert (result.created, result.updated, result.unchanged) == (1, 1, 0)
+    rows = {row[0]: row for row in _identities(tenant)}
+    assert len(rows) == 4
+    # Columns the second file leaves out (email, display_name) keep their values.
+    assert rows["u1"] == ("u1", "ann@acme.com", "Ann", "human", "admin", "inactive")
+
+
+def test_import_applies_lane_rules_to_new_identities(tenant: Session, owner: Actor) -> None:
+    add_rule(
+        tenant,
+        actor=owner,
+        integration_name="acme-tenant",
+        rule="domain:acme.com",
+        answer=Answer.CUSTOMER,
+    )
+
+    result = _import(tenant, owner, GOOD)
+
+    assert result.declared_by_rules == 1  # ann; bob is inactive, the key has no email
+    assert who(tenant, query="u1").identities[0].rule == "domain:acme.com"
+
+
+def test_columns_in_any_order_with_bom_and_crlf() -> None:
+    rows = parse_csv("\ufeffKind, External_ID \r\nbot,b-1\r\n\r\n".encode())
+
+    assert [(r.external_id, r.kind, r.status) for r in rows] == [
+        ("b-1", IdentityKind.BOT, IdentityStatus.ACTIVE)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"external_id,email\n,a@b.com\n", "line 2: external_id is empty"),
+        (b"external_id,email\nu1,not-an-email\n", "line 2: `not-an-email` is not a valid email"),
+        (b"external_id,kind\nu1,robot\n", "line 2: kind `robot` is not one of human"),
+        (b"external_id,status\nu1,gone\n", "line 2: status `gone` is not one of active"),
+        (b"external_id,last_used_at\nu1,yesterday\n", "line 2: last_used_at `yesterday`"),
+        (b"external_id,email\nu1\n", "line 2: 1 fields, the header has 2"),
+        (b"external_id\nu1\nu2\nu1\n", "line 4: external_id `u1` repeats line 2"),
+        (b"external_id\nu\x001\n", "line 2: a field contains a NUL character"),
+        (b"external_id\n" + b"x" * 200_000 + b"\n", "line 2: not readable as CSV"),
+    ],
+)
+def test_each_kind_of_bad_row_is_named_by_its_line(data: bytes, expected: str) -> None:
+    [problem] = _problems(data)
+
+    assert problem.startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"", "the file is empty"),
+        (b"  \n\n", "the file is empty"),
+        (b"external_id\n", "the file has a header but no rows"),
+        (b"email,kind\na@b.com,human\n", "line 1: bad header: the required column external_id"),
+        (b"external_id,colour\nu1,red\n", "line 1: bad header: unknown column(s) colour"),
+        (b"external_id,email,email\nu1,a@b.c,a@b.c\n", "line 1: bad header: repeated column(s)"),
+        ("external_id\nu1\nJos\xe9\n".encode("latin-1"), "line 3: not UTF-8 text"),
+    ],
+)
+def test_file_level_problems_are_reported(data: bytes, expected: str) -> None:
+    [problem] = _problems(data)
+
+    assert problem.startswith(expected)
+
+
+def test_every_bad_row_is_reported_not_just_the_first() -> None:
+    problems = _problems(b"external_id,kind\nu1,robot\nu2,human\n,human\nu4,alien\n")
+
+    assert [p.split(":")[0] for p in problems] == ["line 2", "line 4", "line 5"]
+
+
+def test_one_bad_row_means_nothing_is_imported(tenant: Session, owner: Actor) -> None:
+    _import(tenant, owner, GOOD)
+    before = _identities(tenant)
+
+    with pytest.raises(CsvRejected, match="Nothing was imported; 1 problem"):
+        _import(tenant, owner, b"external_id,role\nu1,owner\nnew-1,member\nnew-2,member\nu1,x\n")
+
+    assert _identities(tenant) == before
+
+
+def test_rejection_message_is_capped_but_counts_everything() -> None:
+    data = b"external_id,kind\n" + b"".join(b"u%d,robot\n" % n for n in range(80))
+
+    with pytest.raises(CsvRejected) as rejected:
+        parse_csv(data)
+
+    assert rejected.value.total == 80
+    assert str(rejected.value).endswith("… and 30 more")

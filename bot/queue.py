@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from bot.authorization import Actor, require_steward
+from bot.errors import NotFound
 from bot.inventory import get_integration
 from bot.lookup import IdentityView
 from storage import integrations as integration_repo
@@ -149,3 +150,12 @@ def summaries_for(
 
 def stewarded(session: Session, *, user_id: str) -> Sequence[Integration]:
     return integration_repo.owned_by(session, user_id=user_id)
+
+
+def identity_label(session: Session, *, identity_id: int) -> str:
+    """How the prompt names one identity (for the note modal's title line)."""
+    found = session.execute(identity_view_query().where(col(Identity.id) == identity_id)).first()
+    if found is None:
+        raise NotFound("That identity no longer exists.")
+    view = IdentityView.of(found)
+    return f"{view.display_name or view.external_id} in {view.integration}"

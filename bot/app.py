@@ -1,0 +1,46 @@
+"""The app factory: builds the bolt App and lets every handler module register itself."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.context import Runtime
+from bot.slack_client import make_client
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(runtime: Runtime, *, client: WebClient | None = None) -> App:
+    """One bolt App per process, configured for speed and for several replicas.
+
+    `process_before_response=True`: the acknowledging listener runs on the request thread and
+    its `ack()` body *is* the HTTP response, so quick lookups answer in one round trip; slow
+    work goes to lazy listeners on bolt's thread pool. (The default mode polls for the ack and
+    costs roughly a tenth of the throughput; see docs/benchmarks/slack-http.md.)
+    """
+    # Imported here so that importing bot.app creates nothing Slack-related.
+    from handlers import errors, retries
+    from handlers.actions import declare, nudges
+    from handlers.commands import boundary
+    from handlers.events import home
+    from handlers.views import declare as declare_views
+    from handlers.views import register as register_view
+
+    settings = runtime.settings
+    signing_secret = settings.slack_signing_secret
+    app = App(
+        client=client or make_client(settings),
+        signing_secret=signing_secret.get_secret_value() if signing_secret else None,
+        process_before_response=True,
+        # bolt would call auth.test at construction; the first request does it instead (once),
+        # so building an app never needs the network.
+        token_verification_enabled=False,
+    )
+    errors.register(app)
+    retries.register(app)
+    for module in (boundary, declare, declare_views, register_view, home, nudges):
+        module.register(app, runtime)
+    return app

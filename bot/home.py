@@ -1,0 +1,32 @@
+"""What the App Home tab shows one person: their queue, what they own, their open gaps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot import queue
+from bot.gaps import Gap, compute_gaps
+from bot.lookup import IntegrationView
+
+
+@dataclass(frozen=True)
+class Home:
+    user_id: str
+    queue: list[queue.QueueSummary]
+    owned: list[IntegrationView]
+    gaps: list[Gap]
+
+
+def home_for(session: Session, *, user_id: str, review_days: int, now: datetime) -> Home:
+    owned = [IntegrationView.of(i) for i in queue.stewarded(session, user_id=user_id)]
+    if not owned:
+        return Home(user_id, [], [], [])
+    return Home(
+        user_id=user_id,
+        queue=queue.summaries_for(session, user_id=user_id, review_days=review_days, now=now),
+        owned=owned,
+        gaps=compute_gaps(session, review_days=review_days, now=now, owner=user_id),
+    )

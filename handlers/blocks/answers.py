@@ -1,0 +1,197 @@
+"""Ephemeral answers to `/boundary`: help and usage, lookups, gaps, reports, syncs."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from bot.gaps import Gap, count_by_kind
+from bot.lookup import IdentityView, IntegrationView, Lookup, LookupKind
+from bot.report import Report
+from bot.sync import SyncOutcome
+from handlers.blocks.text import clip, context, day, escape, section
+from storage.models import Integration
+
+USAGE: dict[str, tuple[str, str]] = {
+    "help": ("help", "this list"),
+    "register": (
+        "register <name> [platform|application] [@owner]",
+        "register an integration (owner defaults to you; missing details open a form)."
+        " Example: `/boundary register openai-platform platform @dana`",
+    ),
+    "owner": (
+        "owner <integration> @user [backup @user]",
+        "reassign the owner and/or the backup owner."
+        " Example: `/boundary owner acme-tenant @lee backup @sam`",
+    ),
+    "add": (
+        "add <integration> <email-or-id> [kind]",
+        "add an identity by hand; kind is human (default), service_account, api_key, bot or"
+        " group. Example: `/boundary add openai-platform svc-deploy service_account`",
+    ),
+    "review": (
+        "review [integration]",
+        "sends you the declaration prompt now. Example: `/boundary review acme-tenant`",
+    ),
+    "who": (
+        "who <integration | @user | email | identity id>",
+        "who owns it, its lane, who declared it and when. Example: `/boundary who dev@acme.com`",
+    ),
+    "gaps": (
+        "gaps [integration | @user]",
+        "open gaps, grouped by kind, with counts. Example: `/boundary gaps @dana`",
+    ),
+    "rule": (
+        "rule <integration> <domain:x.com | kind:service_account | role:admin>"
+        " <workforce|customer>",
+        "declare every matching identity at once."
+        " Example: `/boundary rule acme-tenant domain:acme.com customer`",
+    ),
+    "sync": (
+        "sync <integration>",
+        "pull identities and SSO/SCIM facts from its connector now",
+    ),
+    "report": (
+        "report [integration]",
+        "a summary of the evidence; the full CSV/JSON is `boundary-bot report`",
+    ),
+}
+
+GAP_LINES = 15
+
+
+def usage(name: str, problem: str | None = None) -> str:
+    syntax, explanation = USAGE[name]
+    lead = f"{problem}\n" if problem else ""
+    return f"{lead}Usage: `/boundary {syntax}` — {explanation}"
+
+
+def help_blocks() -> list[dict[str, Any]]:
+    lead = (
+        "*boundary-bot* keeps the boundary between AI-platform access (*workforce*) and"
+        " customer-application access (*customer*) declared and current."
+    )
+    lines = [f"• `/boundary {syntax}` — {explanation}" for syntax, explanation in USAGE.values()]
+    return [section(lead), section("\n".join(lines))]
+
+
+def unknown(name: str) -> str:
+    return (
+        f"I don't know `/boundary {escape(clip(name, 40))}`."
+        f" Try one of: {', '.join(f'`{n}`' for n in USAGE)} — or `/boundary help`."
+    )
+
+
+def _integration_line(view: IntegrationView, role: str | None = None) -> str:
+    backup = f", backup <@{view.backup_owner}>" if view.backup_owner else ""
+    inactive = " :warning: owner inactive in Slack" if not view.owner_active else ""
+    role_text = f" ({role})" if role else ""
+    return (
+        f"`{view.name}`{role_text} — {view.layer} layer, owner <@{view.owner}>{backup};"
+        f" SSO `{view.sso}`, SCIM `{view.scim}`{inactive}"
+    )
+
+
+def _identity_line(view: IdentityView) -> str:
+    who = escape(clip(view.email or view.external_id, 80))
+    if view.answer is None:
+        lane = "*no lane yet*"
+    else:
+        by = f" by <@{view.declared_by}>" if view.declared_by else ""
+        lane = f"`{view.answer}`{by} on {day(view.declared_at)}"
+        if view.rule:
+            lane += f" (rule `{escape(view.rule)}`)"
+    inactive = " (inactive)" if str(view.status) != "active" else ""
+    return f"{who}{inactive} in `{view.integration}` ({view.kind}) — {lane}; owner <@{view.owner}>"
+
+
+def who_blocks(found: Lookup) -> list[dict[str, Any]]:
+    query = escape(clip(found.query, 80))
+    if not found.found:
+        if found.kind is LookupKind.USER:
+            return [section(f"<@{found.query}> owns no integrations.")]
+        return [section(f"Nothing matches `{query}`: no integration, email or identity id.")]
+    blocks: list[dict[str, Any]] = []
+    if found.integration is not None:
+        blocks.append(section(_integration_line(found.integration)))
+    if found.owned:
+        lines = [
+            _integration_line(v, "owner" if v.owner == found.query else "backup")
+            for v in found.owned
+        ]
+        blocks.append(section(f"<@{found.query}> owns or backs up:\n" + "\n".join(lines)))
+    if found.identities:
+        lines = [_identity_line(v) for v in found.identities]
+        blocks.append(section("\n".join(lines)))
+    return blocks
+
+
+def who_text(found: Lookup) -> str:
+    return f"who {clip(found.query, 80)}"
+
+
+def gaps_blocks(gaps: list[Gap], scope: str) -> list[dict[str, Any]]:
+    if not gaps:
+        return [section(f":white_check_mark: No open gaps in {scope}.")]
+    counts = ", ".join(f"*{kind}* {n}" for kind, n in count_by_kind(gaps).items())
+    blocks = [section(f"Open gaps in {scope}: {counts}")]
+    by_kind: dict[str, list[Gap]] = defaultdict(list)
+    for gap in gaps:
+        by_kind[str(gap.kind)].append(gap)
+    shown = 0
+    for kind, found in by_kind.items():
+        if shown >= GAP_LINES:
+            break
+        lines = []
+        for gap in found[: max(GAP_LINES - shown, 0)]:
+            subject = f" `{escape(clip(gap.identity, 60))}`" if gap.identity else ""
+            lines.append(f"• `{gap.integration}`{subject}: {escape(clip(gap.detail, 200))}")
+            shown += 1
+        more = f"\n…and {len(found) - len(lines)} more" if len(found) > len(lines) else ""
+        blocks.append(section(f"*{kind}* ({len(found)})\n" + "\n".join(lines) + more))
+    blocks.append(context("The full list: `boundary-bot gaps --format json`."))
+    return blocks
+
+
+def report_blocks(report: Report, scope: str) -> list[dict[str, Any]]:
+    counts = ", ".join(f"{kind} {n}" for kind, n in count_by_kind(report.gaps).items()) or "none"
+    chain = (
+        f":white_check_mark: audit chain OK ({report.chain_count} declarations)"
+        if report.chain_ok
+        else f":x: audit chain BROKEN after {report.chain_count} declarations — run"
+        " `boundary-bot audit verify`"
+    )
+    return [
+        section(
+            f"*Evidence summary for {scope}* ({len(report.integrations)} integration(s))\n"
+            f"Open gaps: {counts}\n{chain}"
+        ),
+        context(
+            "The full evidence (every identity, its lane, who declared it and when) is"
+            " `boundary-bot report --format csv` (or `--format json`) on the bot's host."
+        ),
+    ]
+
+
+def sync_text(outcome: SyncOutcome) -> str:
+    if not outcome.ok:
+        return f":x: Sync of `{outcome.integration}` failed: {escape(outcome.error or 'unknown')}"
+    return (
+        f":white_check_mark: Synced `{outcome.integration}`: {outcome.seen} seen,"
+        f" {outcome.created} new, {outcome.updated} updated, {outcome.deactivated} deactivated."
+    )
+
+
+def registered_text(integration: Integration) -> str:
+    return (
+        f":white_check_mark: Registered `{integration.name}` ({integration.layer} layer),"
+        f" owner <@{integration.owner}>. Add identities with `/boundary add {integration.name}"
+        " <email-or-id>`, or import a CSV with `boundary-bot import`."
+    )
+
+
+def owner_text(integration: Integration) -> str:
+    backup = f", backup <@{integration.backup_owner}>" if integration.backup_owner else ""
+    return (
+        f":white_check_mark: `{integration.name}` is now owned by <@{integration.owner}>{backup}."
+    )

@@ -1,0 +1,83 @@
+"""The App Home tab: the viewer's queue, the integrations they own, their open gaps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.gaps import count_by_kind
+from bot.home import Home
+from handlers.blocks.text import (
+    SURFACE_BLOCKS,
+    button,
+    clip,
+    context,
+    divider,
+    escape,
+    header,
+    section,
+)
+from handlers.ids import Action
+
+MAX_QUEUE_ROWS = 20
+MAX_OWNED_LINES = 30
+MAX_GAP_LINES = 15
+
+
+def home_view(home: Home) -> dict[str, Any]:
+    blocks: list[dict[str, Any]] = [header("Your identity boundary")]
+    if not home.owned:
+        blocks.append(
+            section(
+                "You don't own any integrations yet. Register one with"
+                " `/boundary register <name> platform|application`, or see `/boundary help`."
+            )
+        )
+        return {"type": "home", "blocks": blocks}
+    waiting = [s for s in home.queue if s.pending]
+    blocks.append(section("*Waiting for your declaration*"))
+    if not waiting:
+        blocks.append(section(":white_check_mark: Nothing: every identity has a current lane."))
+    for summary in waiting[:MAX_QUEUE_ROWS]:
+        noun = "identity" if summary.pending == 1 else "identities"
+        blocks.append(
+            section(
+                f"`{summary.integration}`: {summary.pending} {noun}",
+                accessory=button(
+                    "Review", Action.HOME_REVIEW, summary.integration, style="primary"
+                ),
+            )
+        )
+    if len(waiting) > MAX_QUEUE_ROWS:
+        blocks.append(context(f"…and {len(waiting) - MAX_QUEUE_ROWS} more integrations."))
+    blocks.append(divider())
+    lines = [
+        f"`{view.name}` — {view.layer}; SSO `{view.sso}`, SCIM `{view.scim}`"
+        + ("" if view.owner == home.user_id else " (you are the backup)")
+        for view in home.owned[:MAX_OWNED_LINES]
+    ]
+    more = len(home.owned) - MAX_OWNED_LINES
+    blocks.append(
+        section(
+            "*Integrations you own*\n"
+            + "\n".join(lines)
+            + (f"\n…and {more} more" if more > 0 else "")
+        )
+    )
+    blocks.append(divider())
+    if not home.gaps:
+        blocks.append(section("*Open gaps*\n:white_check_mark: None."))
+    else:
+        counts = ", ".join(f"{kind} {n}" for kind, n in count_by_kind(home.gaps).items())
+        gap_lines = [
+            f"• *{gap.kind}* `{gap.integration}`"
+            + (f" `{escape(clip(gap.identity, 40))}`" if gap.identity else "")
+            + f": {escape(clip(gap.detail, 150))}"
+            for gap in home.gaps[:MAX_GAP_LINES]
+        ]
+        blocks.append(section(f"*Open gaps* ({counts})\n" + "\n".join(gap_lines)))
+        if len(home.gaps) > MAX_GAP_LINES:
+            blocks.append(
+                context(f"…and {len(home.gaps) - MAX_GAP_LINES} more: `/boundary gaps @you`.")
+            )
+    assert len(blocks) <= SURFACE_BLOCKS
+    return {"type": "home", "blocks": blocks}

@@ -1,0 +1,1 @@
+"""Listeners for slash commands."""

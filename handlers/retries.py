@@ -1,0 +1,34 @@
+"""Slack re-delivers a request it thinks failed (`X-Slack-Retry-Num`); we never act twice."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from slack_bolt import App, BoltRequest, BoltResponse
+
+logger = logging.getLogger(__name__)
+
+RETRY_HEADER = "x-slack-retry-num"
+
+
+def is_retry(request: BoltRequest) -> bool:
+    return bool(request.headers.get(RETRY_HEADER))
+
+
+def ignore_retries(
+    req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+) -> BoltResponse:
+    """Every listener acknowledges at once and does slow work afterwards, so a retry only means
+    the first delivery was slow to arrive: acting on it again would duplicate its effects."""
+    if is_retry(req):
+        reason = req.headers.get("x-slack-retry-reason", ["?"])[0]
+        logger.info("ignoring Slack retry %s (%s)", req.headers[RETRY_HEADER][0], reason)
+        return BoltResponse(status=200, body="")
+    return next()
+
+
+def register(app: App) -> None:
+    # bolt runs its built-in middleware (signature check first) before this one, so a forged
+    # "retry" still gets 401.
+    app.use(ignore_retries)

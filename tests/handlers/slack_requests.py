@@ -1,0 +1,139 @@
+"""Requests exactly as Slack sends them: form-encoded, signed, with the headers Slack adds."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+from slack_sdk.signature import SignatureVerifier
+
+from bot.slack_standin import APP_ID, TEAM_ID
+
+SIGNING_SECRET = "test-signing-secret"
+
+
+def signed_headers(
+    body: str,
+    *,
+    secret: str = SIGNING_SECRET,
+    timestamp: int | None = None,
+    content_type: str = "application/x-www-form-urlencoded",
+) -> dict[str, str]:
+    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    signature = SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body)
+    return {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": signature,
+    }
+
+
+def command_body(
+    text: str,
+    *,
+    user_id: str,
+    response_url: str,
+    channel_id: str = "C0GENERAL",
+    trigger_id: str = "13345224609.738474920.8088930838d88f008e0",
+) -> str:
+    return urlencode(
+        {
+            "token": "legacy-verification-token",
+            "team_id": TEAM_ID,
+            "team_domain": "boundary-standin",
+            "channel_id": channel_id,
+            "channel_name": "general",
+            "user_id": user_id,
+            "user_name": user_id.lower(),
+            "command": "/boundary",
+            "text": text,
+            "api_app_id": APP_ID,
+            "is_enterprise_install": "false",
+            "response_url": response_url,
+            "trigger_id": trigger_id,
+        }
+    )
+
+
+def _payload(payload: dict[str, Any]) -> str:
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def block_action_body(
+    *,
+    user_id: str,
+    action: dict[str, Any],
+    message: dict[str, Any] | None = None,
+    channel_id: str | None = None,
+    response_url: str | None = None,
+    view: dict[str, Any] | None = None,
+) -> str:
+    payload: dict[str, Any] = {
+        "type": "block_actions",
+        "team": {"id": TEAM_ID, "domain": "boundary-standin"},
+        "user": {"id": user_id, "username": user_id.lower(), "team_id": TEAM_ID},
+        "api_app_id": APP_ID,
+        "token": "legacy-verification-token",
+        "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+        "actions": [{"action_ts": str(time.time()), **action}],
+    }
+    if message is not None:
+        payload["container"] = {
+            "type": "message",
+            "message_ts": message["ts"],
+            "channel_id": channel_id,
+            "is_ephemeral": False,
+        }
+        payload["channel"] = {"id": channel_id, "name": "directmessage"}
+        payload["message"] = message
+        payload["response_url"] = response_url
+    if view is not None:
+        payload["container"] = {"type": "view", "view_id": view.get("id", "VHOME")}
+        payload["view"] = view
+    return _payload(payload)
+
+
+def view_submission_body(
+    *, user_id: str, view: dict[str, Any], values: dict[str, dict[str, Any]]
+) -> str:
+    submitted = {**view, "state": {"values": values}, "id": view.get("id", "V0MODAL")}
+    return _payload(
+        {
+            "type": "view_submission",
+            "team": {"id": TEAM_ID, "domain": "boundary-standin"},
+            "user": {"id": user_id, "username": user_id.lower(), "team_id": TEAM_ID},
+            "api_app_id": APP_ID,
+            "token": "legacy-verification-token",
+            "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+            "view": submitted,
+        }
+    )
+
+
+def event_body(event: dict[str, Any], *, event_id: str = "Ev0HOME1") -> str:
+    return json.dumps(
+        {
+            "token": "legacy-verification-token",
+            "team_id": TEAM_ID,
+            "api_app_id": APP_ID,
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": TEAM_ID, "user_id": "U0BOTUSER", "is_bot": True}],
+        }
+    )
+
+
+def selected(option_value: str) -> dict[str, Any]:
+    return {"value": {"type": "static_select", "selected_option": {"value": option_value}}}
+
+
+def typed(text: str | None) -> dict[str, Any]:
+    return {"value": {"type": "plain_text_input", "value": text}}
+
+
+def user_picked(user_id: str) -> dict[str, Any]:
+    return {"value": {"type": "users_select", "selected_user": user_id}}

@@ -1,0 +1,111 @@
+"""Demo data for the playground, written through the same use cases the bot and CLI call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from bot.authorization import Actor
+from bot.inventory import add_identity, register_integration
+from bot.review import declare
+from storage.vocabulary import Answer, IdentityKind, Layer, ScimStatus, SsoStatus
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    user_id: str
+    name: str
+    email: str
+    role: str  # what the page's user switcher says about them
+
+
+ADMIN = DemoUser("U0PGADMIN", "Ada Admin", "ada@corp.example", "admin")
+OWNER = DemoUser("U0PGOWNER", "Omar Owner", "omar@corp.example", "integration owner")
+BYSTANDER = DemoUser("U0PGBYSTA", "Bea Bystander", "bea@corp.example", "bystander")
+USERS: tuple[DemoUser, ...] = (ADMIN, OWNER, BYSTANDER)
+
+CHANNEL_ID = "C0PLAYGRND"
+CHANNEL_NAME = "boundary"
+
+# Identities per integration: (id or email, kind, display name, role, answer, note, age)
+# `age` is how long ago the answer was declared; None means undeclared.
+_Row = tuple[str, IdentityKind, str, str | None, Answer | None, str | None, int | None]
+
+_OPENAI: tuple[_Row, ...] = (
+    ("omar@corp.example", IdentityKind.HUMAN, "Omar Owner", "owner", Answer.WORKFORCE, None, 10),
+    ("lin@corp.example", IdentityKind.HUMAN, "Lin Developer", "reader", Answer.WORKFORCE, None, 5),
+    ("sam@corp.example", IdentityKind.HUMAN, "Sam Developer", "reader", None, None, None),
+    ("svc-ml-pipeline", IdentityKind.SERVICE_ACCOUNT, "ml-pipeline", None, None, None, None),
+    # Declared long ago: older than the review interval, so it shows up as `stale`.
+    ("key-batch-eval", IdentityKind.API_KEY, "batch-eval key", None, Answer.WORKFORCE, None, 400),
+    ("key-support-bot", IdentityKind.API_KEY, "support-bot key", None, None, None, None),
+)
+_ACME: tuple[_Row, ...] = (
+    ("alice@acme.example", IdentityKind.HUMAN, "Alice (Acme)", "admin", Answer.CUSTOMER, None, 3),
+    ("bob@acme.example", IdentityKind.HUMAN, "Bob (Acme)", "member", None, None, None),
+    # Staff access to a customer tenant with no note: the `lane-mismatch` gap.
+    ("lin@corp.example", IdentityKind.HUMAN, "Lin Developer", "admin", Answer.WORKFORCE, None, 2),
+)
+_GLOBEX: tuple[_Row, ...] = (
+    ("carol@globex.example", IdentityKind.HUMAN, "Carol (Globex)", "admin", None, None, None),
+    ("dan@globex.example", IdentityKind.HUMAN, "Dan (Globex)", "member", None, None, None),
+)
+
+
+def seed(session: Session, *, now: datetime) -> None:
+    """An OpenAI platform integration and two customer tenants, part-declared on purpose."""
+    owner = Actor(OWNER.user_id)
+    register_integration(
+        session,
+        actor=owner,
+        name="openai-platform",
+        layer=Layer.PLATFORM,
+        backup_owner=ADMIN.user_id,
+        channel=CHANNEL_ID,
+        sso=SsoStatus.ENFORCED,
+        scim=ScimStatus.ENABLED,
+    )
+    register_integration(
+        session,
+        actor=owner,
+        name="acme-tenant",
+        layer=Layer.APPLICATION,
+        sso=SsoStatus.ENFORCED,
+        scim=ScimStatus.ENABLED,
+    )
+    # SSO but no directory: the `scim` gap, and customer offboarding nobody automates.
+    register_integration(
+        session,
+        actor=owner,
+        name="globex-tenant",
+        layer=Layer.APPLICATION,
+        sso=SsoStatus.ENFORCED,
+        scim=ScimStatus.NONE,
+    )
+    for integration, rows in (
+        ("openai-platform", _OPENAI),
+        ("acme-tenant", _ACME),
+        ("globex-tenant", _GLOBEX),
+    ):
+        for external_id, kind, name, role, answer, note, age in rows:
+            identity = add_identity(
+                session,
+                actor=owner,
+                integration_name=integration,
+                id_or_email=external_id,
+                kind=kind,
+                display_name=name,
+                role=role,
+                now=now - timedelta(days=age or 1),
+            )
+            if answer is not None and age is not None:
+                declare(
+                    session,
+                    actor=owner,
+                    identity_id=identity.id or 0,
+                    answer=answer,
+                    note=note,
+                    now=now - timedelta(days=age),
+                )

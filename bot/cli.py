@@ -13,7 +13,16 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from bot import cli_connectors, cli_nudges, cli_playground, csv_import, inventory, lookup, report
+from bot import (
+    cli_connectors,
+    cli_nudges,
+    cli_playground,
+    csv_import,
+    inventory,
+    lookup,
+    report,
+    review,
+)
 from bot.authorization import Actor
 from bot.cli_render import gaps_table, integrations_table, lookup_renderable
 from bot.context import Runtime, SchemaBehind
@@ -23,7 +32,7 @@ from bot.report import gap_dict
 from bot.settings import SettingsError, load_settings
 from storage import migrate
 from storage.declarations import verify_chain
-from storage.vocabulary import Layer, ScimStatus, SsoStatus
+from storage.vocabulary import Answer, Layer, ScimStatus, SsoStatus
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
@@ -171,6 +180,50 @@ def who(
         if not found.found:
             fail(f"nothing matches `{query}`")
         console.print(lookup_renderable(found))
+
+
+@app.command()
+def declare(
+    integration: Annotated[str, typer.Argument(help="The identity's integration.")],
+    identity: Annotated[str, typer.Argument(help="The identity's external id or email.")],
+    answer: Annotated[Answer, typer.Argument(help="workforce, customer or remove.")],
+    note: Annotated[str | None, typer.Option(help="Why; justifies a lane mismatch.")] = None,
+) -> None:
+    """Declare one identity's lane (appends to the audit chain, as the operator)."""
+    built = runtime()
+    with _domain_errors(), built.unit_of_work() as session:
+        found = review.find_identity(session, integration_name=integration, external_id=identity)
+        external_id = found.external_id
+        review.declare(
+            session,
+            actor=Actor.operator(),
+            identity_id=found.id or 0,
+            answer=answer,
+            note=note,
+            now=built.clock.now(),
+        )
+    console.print(f"{external_id} is now {answer}", highlight=False)
+
+
+@app.command()
+def rule(
+    integration: Annotated[str, typer.Argument(help="The integration the rule is for.")],
+    match: Annotated[str, typer.Argument(help="domain:acme.com, kind:service_account, role:x")],
+    answer: Annotated[Answer, typer.Argument(help="workforce or customer.")],
+) -> None:
+    """Add a lane rule and declare every undeclared identity it covers."""
+    built = runtime()
+    with _domain_errors(), built.unit_of_work() as session:
+        recorded = review.add_rule(
+            session,
+            actor=Actor.operator(),
+            integration_name=integration,
+            rule=match,
+            answer=answer,
+            now=built.clock.now(),
+        )
+    plural = "identity" if recorded.count == 1 else "identities"
+    console.print(f"{recorded.count} {plural} declared {answer} by the rule", highlight=False)
 
 
 @app.command()

@@ -75,6 +75,19 @@ def declare(
     return Recorded(integration.name, answer, 1, actor.user_id, moment)
 
 
+def find_identity(session: Session, *, integration_name: str, external_id: str) -> Identity:
+    """An identity by its integration and external id (emails match case-insensitively)."""
+    integration = get_integration(session, integration_name)
+    wanted = external_id.strip()
+    for candidate in dict.fromkeys((wanted, wanted.lower())):
+        identity = identity_repo.get_by_external_id(
+            session, integration_id=integration.id or 0, external_id=candidate
+        )
+        if identity is not None:
+            return identity
+    raise NotFound(f"`{integration.name}` has no identity `{validation.clip(wanted)}`.")
+
+
 def declare_remaining(
     session: Session,
     *,

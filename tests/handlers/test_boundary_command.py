@@ -145,8 +145,10 @@ def test_add_and_who_understand_escaped_emails_and_mentions(slack: Slack) -> Non
     by_email = json.dumps(_command(slack, "who <mailto:dev@acme.com|dev@acme.com>"))
     by_user = json.dumps(_command(slack, f"who <@{OWNER}|owner>"))
 
-    assert "no lane yet" in by_email and "service_account" in by_email
-    assert "`acme`" in by_user and "owns or backs up" in by_user
+    assert "no lane yet" in by_email
+    assert "service_account" in by_email
+    assert "`acme`" in by_user
+    assert "owns or backs up" in by_user
 
 
 def test_malformed_input_gets_the_subcommands_usage(slack: Slack) -> None:
@@ -184,8 +186,9 @@ def test_gaps_answers_through_the_response_url(slack: Slack, standin: SlackStand
 
     slack.settle()
     [response] = standin.state.responses
-    assert "undeclared" in response["blocks"] if isinstance(response["blocks"], str) else True
-    assert "*scim* 1" in json.dumps(response["blocks"]) or "scim" in json.dumps(response)
+    text = json.dumps(response["blocks"])
+    assert "*undeclared* 1" in text
+    assert "*scim* 1" in text
 
 
 def test_sync_without_a_connector_acks_then_says_so(slack: Slack, standin: SlackStandIn) -> None:

@@ -16,8 +16,17 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-run: $(STAMP)
-	$(BIN)/boundary-bot run
+# With no Slack bot token (environment or .env), `make run` starts the local playground
+# instead; it says so first, before installing anything.
+run:
+	@if [ -n "$${SLACK_BOT_TOKEN:-}" ] || grep -Eqs \
+		'^[[:space:]]*(export[[:space:]]+)?SLACK_BOT_TOKEN[[:space:]]*=[[:space:]]*[^[:space:]#]' .env; \
+	then \
+		$(MAKE) --no-print-directory -s $(STAMP) && $(BIN)/boundary-bot run; \
+	else \
+		echo "No Slack credentials configured (SLACK_BOT_TOKEN is not set): starting the local playground instead."; \
+		$(MAKE) --no-print-directory -s $(STAMP) && $(BIN)/boundary-bot playground; \
+	fi
 
 test: lint pytest
 

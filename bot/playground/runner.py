@@ -104,6 +104,7 @@ class Playground:
     clock: ManualClock = field(default_factory=ManualClock)
     runtime: Runtime | None = None
     standin: PlaygroundStandIn | None = None
+    workspace: Workspace | None = None
     _servers: list[_ServerThread] = field(default_factory=list)
     _url: str = ""
 
@@ -143,7 +144,7 @@ class Playground:
         self._servers.append(bot)
         events_url = f"http://{HOST}:{bot_sock.getsockname()[1]}/slack/events"
 
-        workspace = Workspace(standin)
+        self.workspace = workspace = Workspace(standin)
         app = build_playground_app(
             workspace,
             BotEndpoint(events_url, signing_secret),

@@ -100,7 +100,7 @@ function messageNode(message) {
     el("div", "message-body", [
       meta,
       el("div", "message-content", [content]),
-      message.ephemeral ? el("div", "ephemeral-note", ["👁 Only visible to you"]) : null,
+      message.ephemeral ? el("div", "ephemeral-note", ["Only visible to you"]) : null,
     ]),
   ]);
   node.dataset.testid = "message";
@@ -316,10 +316,9 @@ function wire() {
 
 async function start() {
   wire();
-  const first = await api("/api/state?user=" + encodeURIComponent(page.user || ""));
-  if (!page.user || first.error) {
+  const users = (await api("/api/users")).users;
+  if (!users.some((u) => u.id === page.user)) {
     // Start as the integration owner: the person the bot talks to most.
-    const users = (await api("/api/users")).users;
     page.user = (users.find((u) => u.role === "integration owner") || users[0]).id;
   }
   await refresh();

@@ -11,6 +11,7 @@ const EMOJI = {
   office: "🏢", house: "🏠", calendar: "📅", arrows_counterclockwise: "🔄", shield: "🛡️",
   no_entry: "⛔", large_green_circle: "🟢", large_yellow_circle: "🟡", red_circle: "🔴",
   pushpin: "📌", eyes: "👀", construction: "🚧", gear: "⚙️", bar_chart: "📊",
+  white_circle: "⚪", black_circle: "⚫", large_blue_circle: "🔵", large_orange_circle: "🟠",
   "+1": "👍", thumbsup: "👍", point_right: "👉", sparkles: "✨", fire: "🔥",
 };
 

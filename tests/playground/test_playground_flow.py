@@ -1,0 +1,92 @@
+"""The playground in real headless Chromium: the issue's flow, one step per test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from tests.playground.browser import (
+    be,
+    identity_row,
+    last_message,
+    messages,
+    open_app_messages,
+    open_channel,
+    send,
+)
+
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "images" / "playground.png"
+
+
+def _declare(page: Page, integration: str, identity: str, lane: str) -> Any:
+    """Ask for the prompt, choose a lane in it; return the prompt message."""
+    send(page, f"/boundary review {integration}")
+    expect(last_message(page, "declaration prompt")).to_be_visible()
+    open_app_messages(page)
+    prompt = last_message(page, f"Declare lanes: {integration}")
+    section, controls = identity_row(prompt, identity)
+    expect(section).to_contain_text("no lane yet")
+    controls.get_by_role("combobox").select_option(label=lane)
+    return prompt
+
+
+def test_register_from_the_message_box_opens_the_form_and_registers(page: Page) -> None:
+    send(page, "/boundary register crm-tenant")
+
+    modal = page.get_by_test_id("modal")
+    expect(modal).to_contain_text("Register integration")
+    expect(modal.get_by_label("Name (a slug)")).to_have_value("crm-tenant")
+    modal.get_by_label("Layer").select_option(label="application — who reaches the product")
+    modal.get_by_role("button", name="Save").click()
+
+    expect(modal).to_be_hidden()
+    open_app_messages(page)
+    expect(last_message(page, "Registered")).to_contain_text(
+        "Registered crm-tenant (application layer), owner @Omar Owner"
+    )
+
+
+def test_required_field_left_empty_keeps_the_form_open(page: Page) -> None:
+    send(page, "/boundary register crm-tenant")
+    modal = page.get_by_test_id("modal")
+    expect(modal).to_contain_text("Register integration")
+
+    modal.get_by_role("button", name="Save").click()
+
+    expect(modal.locator("[data-block-id=layer]")).to_contain_text("required field")
+    expect(modal).to_be_visible()
+
+
+def test_choosing_a_lane_updates_the_prompt_in_place(page: Page) -> None:
+    prompt = _declare(page, "openai-platform", "Sam Developer", "workforce — run by the company")
+
+    section, _ = identity_row(prompt, "Sam Developer")
+    expect(section).to_contain_text("workforce recorded by @Omar Owner")
+    expect(prompt).to_contain_text("(edited)")
+    expect(messages(page).filter(has_text="Declare lanes: openai-platform")).to_have_count(1)
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT))
+
+
+def test_bystander_looks_up_the_lane_the_owner_declared(page: Page) -> None:
+    prompt = _declare(page, "acme-tenant", "Bob (Acme)", "customer — a customer's user")
+    expect(identity_row(prompt, "Bob (Acme)")[0]).to_contain_text("customer recorded")
+
+    be(page, "Bea Bystander")
+    open_channel(page)
+    send(page, "/boundary who bob@acme.example")
+
+    answer = last_message(page, "bob@acme.example")
+    expect(answer).to_contain_text("customer")
+    expect(answer).to_contain_text("Only visible to you")
+
+
+def test_owner_home_tab_shows_their_queue(page: Page) -> None:
+    page.locator("#nav-app").click()
+    page.get_by_role("tab", name="Home").click()
+
+    home = page.get_by_test_id("home")
+    expect(home).to_contain_text("acme-tenant")
+    expect(home).to_contain_text("globex-tenant")

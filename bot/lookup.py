@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -11,8 +12,7 @@ from sqlmodel import Session
 
 from bot import validation
 from bot.errors import InvalidInput
-from storage import identities as identity_repo
-from storage import integrations as integration_repo
+from storage import lookups
 from storage.models import Integration
 from storage.vocabulary import Answer, IdentityKind, IdentityStatus, Layer, ScimStatus, SsoStatus
 
@@ -39,7 +39,8 @@ class IntegrationView:
     owner_active: bool
 
     @classmethod
-    def of(cls, integration: Integration) -> IntegrationView:
+    def of(cls, integration: Integration | Any) -> IntegrationView:
+        """From an Integration or a row with the same column names."""
         return cls(
             name=integration.name,
             layer=Layer(integration.layer),
@@ -121,18 +122,33 @@ def who(session: Session, *, query: str) -> Lookup:
     if len(text) > MAX_QUERY:
         raise InvalidInput(f"That is too long to look up (at most {MAX_QUERY} characters).")
     if validation.looks_like_slack_user(text):
-        owned = integration_repo.owned_by(session, user_id=text)
+        owned = lookups.integrations_owned_by(session, user_id=text)
         return Lookup(text, LookupKind.USER, owned=[IntegrationView.of(i) for i in owned])
     if "@" in text:
-        try:
-            email = validation.email(text)
-        except InvalidInput:
-            email = None  # not an email after all: an id like `svc@build`, looked up below
+        email = _email(text)
         if email is not None:
-            rows = identity_repo.views_by_email(session, email=email, limit=MAX_RESULTS)
+            rows = lookups.identities_by_email(session, email=email, limit=MAX_RESULTS)
             return Lookup(email, LookupKind.EMAIL, identities=[IdentityView.of(r) for r in rows])
-    integration = integration_repo.get_by_name(session, name=text.lower())
+    integration = lookups.integration_by_name(session, name=text.lower())
     if integration is not None:
         return Lookup(text, LookupKind.INTEGRATION, integration=IntegrationView.of(integration))
-    rows = identity_repo.views_by_external_id(session, external_id=text, limit=MAX_RESULTS)
+    rows = lookups.identities_by_external_id(session, external_id=text, limit=MAX_RESULTS)
     return Lookup(text, LookupKind.IDENTITY, identities=[IdentityView.of(r) for r in rows])
+
+
+_PLAIN_EMAIL = re.compile(r"^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9-]+(\.[a-z0-9-]+)+$")
+
+
+def _email(text: str) -> str | None:
+    """The stored (normalised) form of an email, or None if it is not one.
+
+    A plain ASCII address normalises to its lower case; only the rest needs the full
+    validator, which costs more than the lookup itself.
+    """
+    lowered = text.lower()
+    if _PLAIN_EMAIL.match(lowered):
+        return lowered
+    try:
+        return validation.email(text)
+    except InvalidInput:
+        return None  # not an email after all: an id like `svc@build`

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
-from bot.slack_standin import APP_ID, TEAM_ID
+from bot.slack_standin import APP_ID, BOT_USER_ID, TEAM_ID
 
 TEAM_DOMAIN = "boundary-playground"
 # Slack still sends the deprecated verification token; Bolt ignores it when it verifies signatures.
@@ -210,7 +210,8 @@ def app_home_opened_body(*, user_id: str, channel_id: str, view: dict[str, Any] 
             "event_id": f"Ev{secrets.token_hex(8).upper()}",
             "event_time": int(now),
             "authorizations": [
-                {"team_id": TEAM_ID, "user_id": user_id, "is_bot": False, "enterprise_id": None}
+                # The installation the event is delivered for: the bot's own.
+                {"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True, "enterprise_id": None}
             ],
             "is_ext_shared_channel": False,
         }

@@ -150,13 +150,11 @@ def escalate(
         except OSError as error:
             logger.warning("escalation for %s failed: %s", digest.owner, type(error).__name__)
             return False
-    ids = dict(
-        session.execute(
-            sa.select(col(Integration.name), col(Integration.id)).where(
-                col(Integration.name).in_([i.name for i in digest.integrations])
-            )
-        ).tuples()
-    )
+    names = [i.name for i in digest.integrations]
+    query = sa.select(col(Integration.name), col(Integration.id))
+    ids = {
+        row.name: row.id for row in session.execute(query.where(col(Integration.name).in_(names)))
+    }
     for item in digest.integrations:
         session.add(
             AuditEvent(

@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, or_
 
 from storage.models import Declaration, Identity, Integration
-from storage.types import utcnow
+from storage.types import UtcDateTime, utcnow
 from storage.vocabulary import (
     Answer,
     GapKind,
@@ -59,19 +59,47 @@ class Gap:
 
 
 @dataclass(frozen=True)
-class _Scope:
-    integrations: dict[int, Integration]
+class _Owning:
+    """What the per-identity loop needs of an integration, as plain attributes."""
+
+    name: str
+    owner: str
+    backup_owner: str | None
+    layer: str
+    sso: str
+    scim: str
+    owner_active: bool
 
 
-def _scope(session: Session, integration: str | None, owner: str | None) -> _Scope:
-    query = select(Integration)
+def _scope(session: Session, integration: str | None, owner: str | None) -> dict[int, _Owning]:
+    query = sa.select(
+        col(Integration.id),
+        col(Integration.name),
+        col(Integration.owner),
+        col(Integration.backup_owner),
+        col(Integration.layer),
+        col(Integration.sso),
+        col(Integration.scim),
+        col(Integration.owner_active),
+    )
     if integration is not None:
         query = query.where(col(Integration.name) == integration)
     if owner is not None:
         query = query.where(
             or_(col(Integration.owner) == owner, col(Integration.backup_owner) == owner)
         )
-    return _Scope({row.id or 0: row for row in session.exec(query)})
+    return {
+        row.id: _Owning(
+            row.name,
+            row.owner,
+            row.backup_owner,
+            str(row.layer),
+            str(row.sso),
+            str(row.scim),
+            row.owner_active,
+        )
+        for row in session.execute(query)
+    }
 
 
 def _conflicting_emails(session: Session) -> dict[str, dict[str, list[str]]]:
@@ -115,106 +143,118 @@ def compute_gaps(
     owner: str | None = None,
 ) -> list[Gap]:
     """Every open gap in scope (all integrations, one integration, or one owner's), most
-    urgent first."""
+    urgent first.
+
+    Identities stream through one pass; only gaps are kept, so memory grows with the
+    findings, not with the inventory. The loop is deliberately flat: it runs once per identity.
+    """
     moment = now or utcnow()
     stale_before = moment - timedelta(days=review_days)
     scope = _scope(session, integration, owner)
-    if not scope.integrations:
+    if not scope:
         return []
     conflicts = _conflicting_emails(session)
     gaps: list[Gap] = []
     active_humans: Counter[int] = Counter()
+    active, human = IdentityStatus.ACTIVE.value, IdentityKind.HUMAN.value
+    workforce, customer, remove = (a.value for a in Answer)
+    application, platform = Layer.APPLICATION.value, Layer.PLATFORM.value
 
-    for row in _identity_rows(session, list(scope.integrations)):
-        owning = scope.integrations[row.integration_id]
-        active = row.status == IdentityStatus.ACTIVE
-        if active and row.kind == IdentityKind.HUMAN:
-            active_humans[row.integration_id] += 1
-        for kind, detail in _identity_findings(row, owning, active, stale_before, conflicts):
+    for row in _identity_rows(session, list(scope), stale_before):
+        identity_id, integration_id, external_id, email, kind, status, answer = row[:7]
+        if status != active:
+            continue  # gone at its source: nothing left to review, even a `remove`
+        owning = scope[integration_id]
+        found: list[tuple[GapKind, str]] = []
+        if kind == human:
+            active_humans[integration_id] += 1
+        if answer is None:
+            found.append((GapKind.UNDECLARED, "active, and no lane has been declared"))
+        elif answer == remove:
+            found.append((GapKind.REMOVE, _STILL_ACTIVE))
+        else:
+            declared_at, note, stale = row[7:]
+            if stale:
+                when = str(declared_at)[:10]
+                found.append((GapKind.STALE, f"lane last declared {when}; due for review"))
+            if not note:
+                if answer == workforce and owning.layer == application:
+                    found.append((GapKind.LANE_MISMATCH, _MISMATCH_WORKFORCE))
+                elif answer == customer and owning.layer == platform:
+                    found.append((GapKind.LANE_MISMATCH, _MISMATCH_CUSTOMER))
+            if email is not None and email in conflicts:
+                other = customer if answer == workforce else workforce
+                elsewhere = ", ".join(sorted(set(conflicts[email][other])))
+                found.append(
+                    (GapKind.CROSS_LANE, f"{email} is `{answer}` here but `{other}` in {elsewhere}")
+                )
+        for kind, detail in found:
             gaps.append(
                 Gap(
-                    kind=kind,
-                    integration=owning.name,
-                    owner=owning.owner,
-                    backup_owner=owning.backup_owner,
-                    detail=detail,
-                    identity_id=row.id,
-                    identity=row.external_id,
+                    kind,
+                    owning.name,
+                    owning.owner,
+                    owning.backup_owner,
+                    detail,
+                    identity_id,
+                    external_id,
                 )
             )
 
-    for integration_id, owning in scope.integrations.items():
+    for integration_id, owning in scope.items():
         gaps.extend(_integration_findings(owning, active_humans[integration_id]))
     gaps.sort(key=lambda gap: (gap.urgency, gap.integration, gap.identity or ""))
     return gaps
 
 
-def _identity_rows(session: Session, integration_ids: Sequence[int]) -> Iterable[Any]:
+_STILL_ACTIVE = "declared `remove`, but its source still reports it active"
+_MISMATCH_WORKFORCE = (
+    "`workforce` identity in an application integration (staff access to a customer"
+    " tenant) with no note that justifies it"
+)
+_MISMATCH_CUSTOMER = "`customer` identity in a platform integration with no note that justifies it"
+
+
+def _raw(column: Any) -> Any:
+    """The stored string itself: skips the enum and datetime conversions, once per row."""
+    return sa.type_coerce(column, sa.String).label(column.key)
+
+
+def _identity_rows(
+    session: Session, integration_ids: Sequence[int], stale_before: datetime
+) -> Iterable[Any]:
+    stale = sa.case(
+        (col(Declaration.declared_at) < sa.bindparam("stale_before", stale_before, UtcDateTime), 1),
+        else_=0,
+    )
     query = (
         sa.select(
             col(Identity.id),
             col(Identity.integration_id),
             col(Identity.external_id),
             col(Identity.email),
-            col(Identity.kind),
-            col(Identity.status),
-            col(Declaration.answer),
-            col(Declaration.declared_at),
+            _raw(col(Identity.kind)),
+            _raw(col(Identity.status)),
+            _raw(col(Declaration.answer)),
+            _raw(col(Declaration.declared_at)),
             col(Declaration.note),
+            stale.label("stale"),
         )
         .outerjoin(Declaration, col(Declaration.id) == col(Identity.current_declaration_id))
         .execution_options(yield_per=10_000)
     )
     if len(integration_ids) <= 1000:
         query = query.where(col(Identity.integration_id).in_(integration_ids))
+        # Core, not the ORM result layer: this runs once per identity in the inventory.
+        yield from session.connection().execute(query)
+        return
     integration_set = set(integration_ids)
-    for row in session.execute(query):
-        if row.integration_id in integration_set:
+    for row in session.connection().execute(query):
+        if row[1] in integration_set:
             yield row
 
 
-def _identity_findings(
-    row: Any,
-    integration: Integration,
-    active: bool,
-    stale_before: datetime,
-    conflicts: dict[str, dict[str, list[str]]],
-) -> Iterable[tuple[GapKind, str]]:
-    answer, note, email = row.answer, row.note, row.email
-    if answer is None:
-        if active:
-            yield GapKind.UNDECLARED, "active, and no lane has been declared"
-        return
-    if answer == Answer.REMOVE:
-        if active:
-            yield GapKind.REMOVE, "declared `remove`, but its source still reports it active"
-        return
-    if not active:
-        return
-    declared_at: datetime = row.declared_at
-    if declared_at < stale_before:
-        yield GapKind.STALE, f"lane last declared {declared_at:%Y-%m-%d}; due for review"
-    if not note:
-        if answer == Answer.WORKFORCE and integration.layer == Layer.APPLICATION:
-            yield (
-                GapKind.LANE_MISMATCH,
-                (
-                    "`workforce` identity in an application integration (staff access to a customer"
-                    " tenant) with no note that justifies it"
-                ),
-            )
-        elif answer == Answer.CUSTOMER and integration.layer == Layer.PLATFORM:
-            yield (
-                GapKind.LANE_MISMATCH,
-                ("`customer` identity in a platform integration with no note that justifies it"),
-            )
-    if email is not None and email in conflicts:
-        other = Answer.CUSTOMER if answer == Answer.WORKFORCE else Answer.WORKFORCE
-        elsewhere = ", ".join(sorted(set(conflicts[email][other.value])))
-        yield GapKind.CROSS_LANE, f"{email} is `{answer}` here but `{other}` in {elsewhere}"
-
-
-def _integration_findings(integration: Integration, active_humans: int) -> Iterable[Gap]:
+def _integration_findings(integration: _Owning, active_humans: int) -> Iterable[Gap]:
     def gap(kind: GapKind, detail: str) -> Gap:
         return Gap(kind, integration.name, integration.owner, integration.backup_owner, detail)
 

@@ -97,10 +97,10 @@ const SELECTED_KEY = {
   channels_select: ["selected_channel", "initial_channel"],
 };
 
-function select(element, blockId, ctx, dispatch) {
+function select(element, blockId, ctx, dispatch, label) {
   const node = el("select", "bk-select");
   node.dataset.actionId = element.action_id;
-  node.setAttribute("aria-label", plainString(element.placeholder) || "Select an item");
+  node.setAttribute("aria-label", label || plainString(element.placeholder) || "Select an item");
   const placeholder = el("option", null, [plainString(element.placeholder) || "Select an item"]);
   placeholder.value = "";
   placeholder.disabled = true;
@@ -178,10 +178,12 @@ function overflow(element, blockId, ctx) {
 let choiceGroups = 0;
 
 // Radio buttons and checkboxes: one choice, or many.
-function choices(element, blockId, ctx, dispatch) {
+function choices(element, blockId, ctx, dispatch, label) {
   const many = element.type === "checkboxes";
   const group = `choice-${++choiceGroups}`;
   const node = el("div", "bk-choices");
+  node.setAttribute("role", many ? "group" : "radiogroup");
+  if (label) node.setAttribute("aria-label", label);
   node.dataset.actionId = element.action_id;
   const chosen = many
     ? [...(element.initial_options || [])]
@@ -276,12 +278,12 @@ export function element(element, blockId, ctx, { dispatch = true, label = "" } =
     case "users_select":
     case "conversations_select":
     case "channels_select":
-      return select(element, blockId, ctx, dispatch);
+      return select(element, blockId, ctx, dispatch, label);
     case "overflow":
       return overflow(element, blockId, ctx);
     case "radio_buttons":
     case "checkboxes":
-      return choices(element, blockId, ctx, dispatch);
+      return choices(element, blockId, ctx, dispatch, label);
     case "plain_text_input":
       return textInput(element, blockId, ctx, label);
     case "datepicker":

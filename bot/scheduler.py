@@ -1,12 +1,106 @@
-"""Scheduled jobs (the nudges issue replaces this placeholder): nudge cycle, syncs, orphans."""
+"""Scheduled jobs for `boundary-bot run`: the nudge cycle, connector syncs and the orphan check.
+
+Every replica runs the same jobs; the database decides who does what (the nudge ledger, the
+orphan check's idempotent hand-over), so no leader election is needed.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from datetime import UTC
 
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import sync
 from bot.context import Runtime
+from bot.nudges import run_cycle
+from bot.nudges.orphans import run_orphan_check
+from bot.nudges.schedule import TICK
+from bot.slack_client import make_client
+
+logger = logging.getLogger(__name__)
 
 
-def start_scheduler(runtime: Runtime) -> Any | None:
-    """Start the background scheduler for `boundary-bot run`; None while there are no jobs."""
-    return None
+def nudge_tick(runtime: Runtime, client: WebClient) -> None:
+    """The nudge schedule is per owner time zone, so the job ticks and each run sends to whoever
+    is due now; the ledger makes the ticks of several replicas send once."""
+    try:
+        run_cycle(runtime, client=client)
+    except Exception:
+        logger.exception("nudge cycle failed; the next tick tries again")
+
+
+def orphan_check(runtime: Runtime, client: WebClient) -> None:
+    try:
+        report = run_orphan_check(runtime, client=client)
+    except Exception:
+        logger.exception("orphan check failed")
+        return
+    logger.info(
+        "orphan check: %d people checked, %d handed over, %d reported to admins",
+        report.checked,
+        len(report.handed_over),
+        len(report.reported),
+    )
+
+
+def connector_sync(runtime: Runtime, client: WebClient) -> None:
+    def notify(owner: str, text: str) -> None:
+        try:
+            client.chat_postMessage(channel=owner, text=text)
+        except (SlackApiError, OSError):
+            logger.warning("could not tell %s about a sync", owner, exc_info=True)
+
+    try:
+        sync.sync_all(runtime, notify=notify)
+    except Exception:
+        logger.exception("scheduled connector sync failed")
+
+
+def build_scheduler(runtime: Runtime, *, client: WebClient | None = None) -> BackgroundScheduler:
+    """The scheduler with its three jobs, not started."""
+    slack = client or make_client(runtime.settings)
+    settings = runtime.settings
+    scheduler = BackgroundScheduler(
+        timezone=UTC,
+        # A job that is still running when its next time comes is not started twice; missed
+        # runs collapse into one.
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
+    )
+    scheduler.add_job(
+        nudge_tick,
+        # On the wall clock's five-minute marks, so a 09:30 schedule is served at 09:30 sharp
+        # in every zone, including those offset by :30 or :45.
+        CronTrigger(minute=f"*/{int(TICK.total_seconds() // 60)}", timezone=UTC),
+        args=(runtime, slack),
+        id="nudge-cycle",
+    )
+    scheduler.add_job(
+        orphan_check,
+        CronTrigger.from_crontab(settings.orphan_schedule, timezone=UTC),
+        args=(runtime, slack),
+        id="orphan-check",
+    )
+    scheduler.add_job(
+        connector_sync,
+        CronTrigger.from_crontab(settings.sync_schedule, timezone=UTC),
+        args=(runtime, slack),
+        id="connector-sync",
+    )
+    return scheduler
+
+
+def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
+    """Start the background scheduler for `boundary-bot run`."""
+    scheduler = build_scheduler(runtime)
+    scheduler.start()
+    logger.info(
+        "scheduler started: nudges %r in each owner's time zone, orphans %r UTC, syncs %r UTC",
+        runtime.settings.nudge_schedule,
+        runtime.settings.orphan_schedule,
+        runtime.settings.sync_schedule,
+    )
+    return scheduler

@@ -21,6 +21,7 @@ from bot.slack_client import make_client
 from bot.slack_standin import SlackStandIn
 from storage.vocabulary import Layer, ScimStatus, SsoStatus
 from tests.conftest import ADMIN
+from tests.handlers.slack_requests import SIGNING_SECRET
 
 TOKEN = "xoxb-nudge-test"
 ESCALATIONS = "C0ESCALATE"
@@ -45,6 +46,7 @@ def nudge_runtime(
         SLACK_BOT_TOKEN=TOKEN,
         SLACK_API_URL=standin.api_url,
         BOUNDARY_ESCALATION_CHANNEL=ESCALATIONS,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
     )
     built = Runtime.build(settings, clock=clock)
     yield built

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -119,3 +120,28 @@ def test_make_run_without_slack_settings_says_it_starts_the_playground() -> None
 
     assert first.startswith("No Slack credentials configured")
     assert "playground" in first
+
+
+def test_playground_command_prints_its_address_serves_it_and_stops_on_ctrl_c(
+    tmp_path: Path,
+) -> None:
+    # The console script installed next to this interpreter, as `make run` would start it.
+    command = [str(Path(sys.executable).parent / "boundary-bot"), "playground", "--port", "0"]
+    command += ["--directory", str(tmp_path / "pg")]
+    process = subprocess.Popen(
+        command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(2)]
+        address = lines[1].split()[1]
+        page = httpx.get(address)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=20)
+
+    assert lines[0].startswith("Starting the boundary-bot playground")
+    assert address.startswith("http://127.0.0.1:")
+    assert page.status_code == 200
+    assert process.returncode == 0
+    assert (tmp_path / "pg" / "playground.db").exists()

@@ -37,3 +37,13 @@ def test_backup_owner_is_asked_when_the_owner_does_not_act(page: Page) -> None:
     open_app_messages(page)
 
     expect(last_message(page, "You are the backup owner")).to_contain_text("openai-platform")
+
+
+def test_new_direct_message_marks_the_app_unread_until_opened(page: Page) -> None:
+    app = page.locator("#nav-app")
+
+    page.get_by_role("button", name="Run nudge cycle now").click()
+    expect(app).to_have_class("nav-item unread")
+    open_app_messages(page)
+
+    expect(app).not_to_have_class("nav-item unread")

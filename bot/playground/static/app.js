@@ -15,6 +15,7 @@ const page = {
   homeKey: null,
   modalKey: null,
   inFlight: false,
+  seenDms: 0, // how many DMs the user has seen, for the sidebar's unread mark
 };
 
 async function api(path, body) {
@@ -231,6 +232,9 @@ function renderChrome() {
   switcher.value = page.user;
   $("clock").textContent = snapshot.now.replace("T", " ").replace("+00:00", " UTC");
   const inApp = page.view !== "channel";
+  const dms = snapshot.dm.messages.length;
+  if (page.view === "messages") page.seenDms = dms;
+  $("nav-app").classList.toggle("unread", dms > page.seenDms);
   $("nav-channel").classList.toggle("active", !inApp);
   $("nav-app").classList.toggle("active", inApp);
   $("pane-title").textContent = inApp ? "boundary-bot" : `# ${snapshot.channel.name}`;
@@ -281,6 +285,7 @@ async function show(view) {
 async function switchUser(user) {
   page.user = user;
   page.snapshot = null;
+  page.seenDms = 0;
   page.modalKey = null;
   await show(page.view);
 }

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -13,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.context import Runtime
 from bot.nudges import directory, ledger
-from bot.nudges.delivery import Outcome, Sender, deliver
+from bot.nudges.delivery import Delivery, Outcome, Sender, deliver
 from bot.nudges.digest import Digest
 from bot.nudges.directory import AUTH_ERRORS, SlackAuthFailed, slack_error
 from bot.nudges.escalation import escalate
@@ -102,22 +104,33 @@ def run_cycle(
         lease=lease,
         home=home,
     )
-    for digest in plan.digests:
+    stop = threading.Event()
+
+    def send(digest: Digest) -> tuple[Digest, Delivery, bool, str | None]:
+        if stop.is_set():
+            return digest, Delivery(Outcome.SKIPPED), False, None
         delivery = deliver(sender, digest)
         if delivery.outcome is Outcome.AUTH_FAILED:
-            return _stop(report, delivery.error or "invalid_auth")
-        if delivery.outcome is Outcome.RACED:
-            report.raced += 1
-        elif delivery.outcome is Outcome.OWNER_GONE:
-            report.owners_gone.append(digest.owner)
-        elif delivery.outcome is Outcome.FAILED:
-            report.failed += 1
-        else:
-            report.sent += 1
-            if digest.escalate and _escalate(sender, digest, report):
-                report.escalated.append(digest.owner)
-            if report.stopped:
-                return report
+            stop.set()
+            return digest, delivery, False, delivery.error
+        if delivery.outcome is not Outcome.SENT or not digest.escalate:
+            return digest, delivery, False, None
+        try:
+            return digest, delivery, _escalate(sender, digest), None
+        except SlackAuthFailed as error:
+            stop.set()
+            return digest, delivery, False, str(error)
+
+    with ThreadPoolExecutor(max_workers=max(pace.workers, 1), thread_name_prefix="nudge") as pool:
+        results = list(pool.map(send, plan.digests))
+    for digest, delivery, escalated, refused in results:
+        _count(report, digest, delivery)
+        if escalated:
+            report.escalated.append(digest.owner)
+        if refused and not report.stopped:
+            _stop(report, refused)
+    if report.stopped:
+        return report
     logger.info(
         "nudge cycle: %d sent, %d by another replica, %d failed, %d owner(s) gone, %d escalated",
         report.sent,
@@ -167,21 +180,28 @@ def _home(client: WebClient) -> str | None:
     return home_url(answer.get("team_id"), answer.get("app_id"))
 
 
-def _escalate(sender: Sender, digest: Digest, report: CycleReport) -> bool:
+def _escalate(sender: Sender, digest: Digest) -> bool:
     runtime = sender.runtime
-    try:
-        with runtime.unit_of_work() as session:
-            return escalate(
-                session,
-                client=sender.client,
-                digest=digest,
-                channel=runtime.settings.escalation_channel,
-                pacer=sender.pacer,
-                now=runtime.clock.now(),
-            )
-    except SlackAuthFailed as error:
-        _stop(report, str(error))
-        return False
+    with runtime.unit_of_work() as session:
+        return escalate(
+            session,
+            client=sender.client,
+            digest=digest,
+            channel=runtime.settings.escalation_channel,
+            pacer=sender.pacer,
+            now=runtime.clock.now(),
+        )
+
+
+def _count(report: CycleReport, digest: Digest, delivery: Delivery) -> None:
+    if delivery.outcome is Outcome.SENT:
+        report.sent += 1
+    elif delivery.outcome is Outcome.RACED:
+        report.raced += 1
+    elif delivery.outcome is Outcome.OWNER_GONE:
+        report.owners_gone.append(digest.owner)
+    elif delivery.outcome is Outcome.FAILED:
+        report.failed += 1
 
 
 def _copy_plan(report: CycleReport, plan: Plan) -> None:

@@ -27,6 +27,7 @@ class Outcome(StrEnum):
     FAILED = "failed"  # recorded as failed; a later run of the cycle tries again
     OWNER_GONE = "owner-gone"
     AUTH_FAILED = "auth-failed"
+    SKIPPED = "skipped"  # the cycle stopped before this one was tried
 
 
 @dataclass(frozen=True)

@@ -138,18 +138,16 @@ def _insert_ignoring_duplicates(session: Session) -> Any:
 def record_sent(
     session: Session, *, owner: str, cycle: str, channel: str | None, ts: str | None, now: datetime
 ) -> None:
-    session.execute(
-        sa.update(Nudge)
-        .where(col(Nudge.owner) == owner, col(Nudge.cycle) == cycle)
-        .values(state=NudgeState.SENT, channel=channel, message_ts=ts, sent_at=now)
-    )
-    session.commit()
+    _set(session, owner, cycle, state=NudgeState.SENT, channel=channel, message_ts=ts, sent_at=now)
 
 
 def record_failed(session: Session, *, owner: str, cycle: str, error: str) -> None:
-    session.execute(
-        sa.update(Nudge)
-        .where(col(Nudge.owner) == owner, col(Nudge.cycle) == cycle)
-        .values(state=NudgeState.FAILED, error=error[:MAX_ERROR])
+    _set(session, owner, cycle, state=NudgeState.FAILED, error=error[:MAX_ERROR])
+
+
+def _set(session: Session, owner: str, cycle: str, **values: Any) -> None:
+    table = _table()
+    session.connection().execute(
+        sa.update(table).where(table.c.owner == owner, table.c.cycle == cycle).values(**values)
     )
     session.commit()

@@ -19,11 +19,19 @@ class Pacing:
     messages_per_second: float = 5.0
     channel_interval: float = 1.0
     lookups_per_second: float = 1.5
+    # Sends in flight at once: enough to keep up with the rate while each send waits on Slack
+    # and the database. It is also how many digests a crash can leave claimed-but-unrecorded.
+    workers: int = 4
 
     @classmethod
-    def unlimited(cls) -> Pacing:
-        """For tests that are about something else than pacing."""
-        return cls(messages_per_second=1e9, channel_interval=0.0, lookups_per_second=1e9)
+    def unlimited(cls, *, workers: int = 1) -> Pacing:
+        """For tests that are about something else than pacing (one sender: a fixed order)."""
+        return cls(
+            messages_per_second=1e9,
+            channel_interval=0.0,
+            lookups_per_second=1e9,
+            workers=workers,
+        )
 
 
 class Pacer:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from bot.nudges.pacing import Pacing
 from bot.slack_standin import Call, SlackStandIn
 from storage.engine import make_engine, session_factory, session_scope
 from storage.models import Identity, Integration, Nudge, SlackUser
@@ -162,7 +163,12 @@ def test_a_process_killed_between_posting_and_recording_resends_only_that_digest
         sent = _digests(standin)
 
     [in_flight] = killed
-    assert [o for o, state in at_kill.items() if state == NudgeState.CLAIMED] == [in_flight]
+    claimed = {o for o, state in at_kill.items() if state == NudgeState.CLAIMED}
+    assert in_flight in claimed
+    assert len(claimed) <= Pacing().workers  # at most one digest in flight per sender
     assert sorted(sent) == owners  # nobody is left without their digest
-    assert {o: n for o, n in sent.items() if n > 1} == {in_flight: 2}  # at-least-once
+    twice = {o for o, n in sent.items() if n > 1}
+    assert in_flight in twice  # at-least-once: the digest in flight went out again...
+    assert twice <= claimed  # ...and only digests that were in flight at the kill
+    assert max(sent.values()) == 2
     assert set(_ledger(postgres_url).values()) == {NudgeState.SENT}

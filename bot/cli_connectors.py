@@ -1,9 +1,153 @@
-"""CLI commands of the connectors feature; `register(app)` adds them to `boundary-bot`."""
+"""CLI commands of the connectors feature: `connect`, `sync` and `claim`."""
 
 from __future__ import annotations
 
+from typing import Annotated, Any, NoReturn
+
 import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn
+
+from bot import coverage
+from bot.authorization import Actor
+from bot.connectors import ConnectorKind
+from bot.errors import DomainError
+from bot.sync import SyncOutcome, connect_integration, sync_all, sync_integration
+from storage.vocabulary import CoverageKind
+
+console = Console()
+errors = Console(stderr=True)
+
+
+def _fail(message: str) -> NoReturn:
+    errors.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
+    raise typer.Exit(1)
+
+
+def connect(
+    integration: Annotated[str, typer.Argument(help="The integration to connect.")],
+    kind: Annotated[ConnectorKind, typer.Option(help="Which source feeds it.")],
+    url: Annotated[str | None, typer.Option(help="Base URL of the source's API.")] = None,
+    secret_env: Annotated[
+        str | None,
+        typer.Option(help="Name of the environment variable holding the token (never the token)."),
+    ] = None,
+    scim_filter: Annotated[str | None, typer.Option("--filter", help="SCIM filter.")] = None,
+    page_size: Annotated[int | None, typer.Option(help="SCIM page size.")] = None,
+    groups: Annotated[bool, typer.Option(help="SCIM: also read /Groups.")] = False,
+    directory: Annotated[
+        str | None, typer.Option(help="SCIM: the directory's layer, platform or application.")
+    ] = None,
+    app_id: Annotated[str | None, typer.Option(help="Okta: the app's id.")] = None,
+    path: Annotated[str | None, typer.Option(help="CSV: the file to read on each sync.")] = None,
+) -> None:
+    """Store a connector's settings; secrets are named by environment variable only."""
+    from bot.cli import runtime
+
+    given: dict[str, Any] = {
+        "url": url,
+        "secret_env": secret_env,
+        "filter": scim_filter,
+        "page_size": page_size,
+        "groups": groups or None,
+        "directory": directory,
+        "app_id": app_id,
+        "path": path,
+    }
+    built = runtime()
+    try:
+        with built.unit_of_work() as session:
+            found = connect_integration(
+                session,
+                actor=Actor.operator(),
+                integration_name=integration,
+                kind=kind,
+                settings={k: v for k, v in given.items() if v is not None},
+            )
+            shown = ", ".join(f"{k}={v}" for k, v in found.connector_settings.items())
+            name = found.name
+    except DomainError as error:
+        _fail(str(error))
+    console.print(f"{name}: {kind} connector saved ({shown}); run `boundary-bot sync {name}`")
+
+
+def sync(
+    integration: Annotated[
+        str | None, typer.Argument(help="Only this integration (default: every connector).")
+    ] = None,
+) -> None:
+    """Pull identities and SSO/SCIM facts from the connected sources now."""
+    from bot.cli import runtime
+
+    built = runtime()
+    columns = (SpinnerColumn(), TextColumn("{task.description}: {task.completed} identities"))
+    with Progress(*columns, console=errors, transient=True) as bar:
+        task = bar.add_task(f"syncing {integration or 'all'}", total=None)
+        try:
+            if integration:
+                outcomes = [
+                    sync_integration(
+                        built,
+                        actor=Actor.operator(),
+                        integration_name=integration,
+                        progress=lambda n: bar.advance(task, n),
+                    )
+                ]
+            else:
+                outcomes = sync_all(built)
+        except DomainError as error:
+            bar.stop()
+            _fail(str(error))
+    for outcome in outcomes:
+        console.print(_line(outcome), highlight=False)
+    if any(not outcome.ok for outcome in outcomes):
+        raise typer.Exit(1)
+
+
+def claim(
+    integration: Annotated[str, typer.Argument(help="The integration the claim is about.")],
+    evidence: Annotated[str, typer.Option(help="A link that shows it (ticket, IdP screen).")],
+    sso: Annotated[str | None, typer.Option(help="enforced, optional or none.")] = None,
+    scim: Annotated[str | None, typer.Option(help="enabled, platform-only or none.")] = None,
+) -> None:
+    """Claim SSO or SCIM coverage by hand; it expires after the review interval."""
+    from bot.cli import runtime
+
+    if (sso is None) == (scim is None):
+        _fail("give exactly one of --sso or --scim")
+    kind, value = (CoverageKind.SSO, sso) if sso is not None else (CoverageKind.SCIM, scim)
+    built = runtime()
+    try:
+        with built.unit_of_work() as session:
+            made = coverage.claim_coverage(
+                session,
+                actor=Actor.operator(),
+                integration_name=integration,
+                kind=kind,
+                value=value or "",
+                evidence_url=evidence,
+                review_days=built.settings.review_days,
+                now=built.clock.now(),
+            )
+            until = made.expires_at
+    except DomainError as error:
+        _fail(str(error))
+    console.print(f"{integration}: {kind} `{value}` claimed until {until:%Y-%m-%d}")
+
+
+def _line(outcome: SyncOutcome) -> str:
+    if not outcome.ok:
+        return f"{outcome.integration}: FAILED, previous data kept: {outcome.error}"
+    extra = f", new integrations: {', '.join(outcome.new_integrations)}"
+    return (
+        f"{outcome.integration}: {outcome.seen} seen, {outcome.created} created,"
+        f" {outcome.updated} updated, {outcome.deactivated} deactivated,"
+        f" {outcome.declared_by_rules} declared by lane rules"
+        + (extra if outcome.new_integrations else "")
+    )
 
 
 def register(app: typer.Typer) -> None:
-    """Placeholder until the connectors issue lands."""
+    app.command()(connect)
+    app.command()(sync)
+    app.command()(claim)

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from bot import coverage as claims
 from bot.authorization import Actor, require_steward
-from bot.connectors import build_connector
+from bot.connectors import ConnectorKind, build_connector, check_settings
 from bot.connectors.base import ConnectorError, Coverage, SourceIdentity
 from bot.connectors.http import RetryPolicy
 from bot.context import Runtime
@@ -56,6 +56,30 @@ class _Counts:
     updated: int = 0
     deactivated: int = 0
     declared: int = 0
+
+
+def connect_integration(
+    session: Session,
+    *,
+    actor: Actor,
+    integration_name: str,
+    kind: ConnectorKind,
+    settings: dict[str, Any],
+) -> Integration:
+    """Store a connector's non-secret settings; the secret stays in the named variable."""
+    integration = get_integration(session, integration_name)
+    require_steward(actor, integration)
+    checked = check_settings(kind, settings)
+    integration.connector_kind, integration.connector_settings = kind.value, checked
+    session.add(integration)
+    integration_repo.record_event(
+        session,
+        actor=actor.user_id,
+        action="connector.configured",
+        integration_id=integration.id,
+        detail={"kind": kind.value, "settings": checked},
+    )
+    return integration
 
 
 def sync_integration(

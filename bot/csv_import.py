@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from bot import validation
@@ -23,6 +24,7 @@ from bot.errors import DomainError, InvalidInput
 from bot.inventory import get_integration
 from bot.review import apply_rules
 from storage import identities as identity_repo
+from storage.models import Identity
 from storage.types import utcnow
 from storage.vocabulary import IdentityKind, IdentityStatus, Source
 
@@ -30,6 +32,9 @@ COLUMNS = ("external_id", "email", "display_name", "kind", "role", "status", "la
 MAX_REPORTED_PROBLEMS = 50
 MAX_BYTES = 200 * 1024 * 1024
 _E = TypeVar("_E", IdentityKind, IdentityStatus)
+_MEMBERS: dict[str, IdentityKind | IdentityStatus] = {
+    member.value: member for enum in (IdentityKind, IdentityStatus) for member in enum
+}
 
 
 @dataclass(frozen=True)
@@ -113,14 +118,19 @@ def parse_csv(data: bytes) -> list[IdentityRow]:
     rows: list[IdentityRow] = []
     first_seen: dict[str, int] = {}
     present = frozenset(header)
+    may_hold_nul = "\x00" in text
     for line, values in _records(reader, problem):
-        if not any(value.strip() for value in values):
+        stripped = [value.strip() for value in values]
+        if not any(stripped):
             continue
         if len(values) != len(header):
             problem(f"line {line}: {len(values)} fields, the header has {len(header)}")
             continue
-        record = dict(zip(header, (value.strip() for value in values), strict=True))
+        record = dict(zip(header, stripped, strict=True))
         try:
+            if may_hold_nul and any("\x00" in value for value in stripped):
+                # PostgreSQL cannot store NUL in text; refuse it here, with the line.
+                raise InvalidInput("a field contains a NUL character")
             row = _row(line, record, present)
         except InvalidInput as error:
             problem(f"line {line}: {error}")
@@ -154,9 +164,6 @@ def _records(reader: Any, problem: Callable[[str], None]) -> Iterable[tuple[int,
 
 
 def _row(line: int, record: dict[str, str], present: frozenset[str]) -> IdentityRow:
-    if any("\x00" in value for value in record.values()):
-        # PostgreSQL cannot store NUL in text; refuse it here, with the line, not mid-insert.
-        raise InvalidInput("a field contains a NUL character")
     if not record.get("external_id"):
         raise InvalidInput("external_id is empty")
     external_id = validation.external_id(record["external_id"])
@@ -183,6 +190,9 @@ def _row(line: int, record: dict[str, str], present: frozenset[str]) -> Identity
 
 
 def _enum(enum: type[_E], value: str, name: str) -> _E:
+    member = _MEMBERS.get(value)  # the common case, a value already in canonical form
+    if isinstance(member, enum):
+        return member
     try:
         return enum(value.strip().lower())
     except ValueError:
@@ -202,6 +212,7 @@ def _timestamp(value: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+_INSERT_CHUNK = 20_000
 _COMPARED = ("display_name", "email", "kind", "role", "status", "last_used_at")
 
 
@@ -250,9 +261,24 @@ def upsert_identities(
                 unchanged += 1
         if progress is not None:
             progress(1)
-    identity_repo.insert_many(session, rows=inserts)
+    _insert_identities(session, inserts)
+    # The bulk UPDATE runs one executemany per run of rows changing the same columns.
+    updates.sort(key=lambda update: tuple(update))
     identity_repo.update_many(session, rows=updates)
     return len(inserts), len(updates), unchanged
+
+
+def _insert_identities(session: Session, rows: list[dict[str, Any]]) -> None:
+    """A Core executemany of every new identity, in chunks.
+
+    Not the ORM bulk insert of `identity_repo.insert_many`: it leaves out the None values of
+    each row and groups rows by the columns left, so a file alternating people (with an email)
+    and keys (without) ran thousands of tiny INSERTs, 5x slower than the insert itself.
+    """
+    table = sa.inspect(Identity).local_table
+    assert isinstance(table, sa.Table)
+    for start in range(0, len(rows), _INSERT_CHUNK):
+        session.execute(table.insert(), rows[start : start + _INSERT_CHUNK])
 
 
 def import_csv(

@@ -6,10 +6,13 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session
 
+from bot import validation
 from bot.authorization import Actor
 from bot.csv_import import CsvRejected, ImportResult, import_csv, parse_csv
+from bot.errors import InvalidInput
 from bot.inventory import register_integration
 from bot.lookup import who
 from bot.review import add_rule
@@ -166,3 +169,85 @@ def test_rejection_message_is_capped_but_counts_everything() -> None:
 
     assert rejected.value.total == 80
     assert str(rejected.value).endswith("… and 30 more")
+
+
+# The email fast path: once a domain has been accepted, an address with a plain local part on
+# that domain skips email-validator. It must answer exactly as the validator would, for every
+# address, including those it has to reject.
+_ACCEPTED_DOMAINS = ("acme.com", "Tenant.Example.COM", "xn--bcher-kva.example", "a-b.co")
+_SAME_AS_VALIDATOR = [
+    "ann@acme.com",
+    "Ann.Lee+ops@acme.com",
+    "o'neil_{x}~#$%&*=?^`|/-@acme.com",
+    "Postmaster@Tenant.Example.COM",
+    "reader@xn--bcher-kva.example",
+    "x" * 245 + "@acme.com",
+    "x" * 246 + "@acme.com",
+    "x" * 232 + "@xn--bcher-kva.example",
+    "x" * 233 + "@xn--bcher-kva.example",
+    ".ann@acme.com",
+    "ann.@acme.com",
+    "an..n@acme.com",
+    '"ann"@acme.com',
+    '"a b"@acme.com',
+    "Ann <ann@acme.com>",
+    "ann@acme.com>",
+    "an n@acme.com",
+    "ann@@acme.com",
+    "a@b@acme.com",
+    "ann(x)@acme.com",
+    "ann,lee@acme.com",
+    "ann\\@acme.com",
+    "änn@acme.com",
+    "ann@acme.com.",
+    "ann@ACME.com",
+    "ann@acme.com ",
+    "@acme.com",
+    "ann@",
+    "ann",
+    "ann@localhost",
+    "ann@host.local",
+    "ann@acme.123",
+    "ann@ab--c.com",
+    "ann@-acme.com",
+    "ann@[127.0.0.1]",
+]
+
+
+def _validator_answer(address: str) -> str:
+    try:
+        return validate_email(address.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as error:
+        return f"`{validation.clip(address)}` is not a valid email: {error}"
+
+
+def _our_answer(address: str) -> str:
+    try:
+        return validation.email(address)
+    except InvalidInput as error:
+        return str(error)
+
+
+@pytest.mark.parametrize("address", _SAME_AS_VALIDATOR)
+def test_email_answers_as_the_validator_once_the_domain_is_known(address: str) -> None:
+    for domain in _ACCEPTED_DOMAINS:
+        validation.email(f"warm-up@{domain}")
+
+    assert _our_answer(address) == _validator_answer(address)
+
+
+def test_email_fast_path_still_rejects_an_address_too_long_for_its_known_domain() -> None:
+    validation.email("warm-up@acme.com")
+
+    with pytest.raises(InvalidInput, match="too long"):
+        validation.email("x" * 246 + "@acme.com")
+
+
+def test_a_file_of_one_tenant_keeps_every_email_check() -> None:
+    rows = [f"u{n},person{n}@tenant.example.com" for n in range(50)]
+    rows[30] = "u30,person..30@tenant.example.com"
+    rows[40] = "u40,person40@tenant.example.com@evil.com"
+
+    problems = _problems(("external_id,email\n" + "\n".join(rows) + "\n").encode())
+
+    assert [p.split(":")[0] for p in problems] == ["line 32", "line 42"]

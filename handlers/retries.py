@@ -12,8 +12,19 @@ logger = logging.getLogger(__name__)
 RETRY_HEADER = "x-slack-retry-num"
 
 
+def retry_number(request: BoltRequest) -> int:
+    """0 for a first delivery. Over HTTP Slack only sends the header on retries (1, 2, 3); in
+    Socket Mode every events_api envelope carries `retry_attempt`, 0 the first time, and bolt
+    copies it into this header."""
+    value = (request.headers.get(RETRY_HEADER) or [""])[0].strip()
+    try:
+        return int(value or "0")
+    except ValueError:
+        return 1  # unreadable, but Slack only sends it on a re-delivery: never act twice
+
+
 def is_retry(request: BoltRequest) -> bool:
-    return bool(request.headers.get(RETRY_HEADER))
+    return retry_number(request) > 0
 
 
 def ignore_retries(
@@ -23,7 +34,7 @@ def ignore_retries(
     the first delivery was slow to arrive: acting on it again would duplicate its effects."""
     if is_retry(req):
         reason = req.headers.get("x-slack-retry-reason", ["?"])[0]
-        logger.info("ignoring Slack retry %s (%s)", req.headers[RETRY_HEADER][0], reason)
+        logger.info("ignoring Slack retry %d (%s)", retry_number(req), reason)
         return BoltResponse(status=200, body="")
     return next()
 

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import logging
+import signal
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -25,6 +31,10 @@ logger = logging.getLogger(__name__)
 BIND_HOST = "0.0.0.0"  # noqa: S104
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+# How often Socket Mode's main thread looks for a stop signal (a sleep, not a lock: a signal
+# handler that touched a lock the main thread holds could deadlock).
+STOP_POLL_SECONDS = 0.1
 
 
 def _bolt_response(answer: BoltResponse) -> Response:
@@ -67,21 +77,47 @@ def asgi_for(bolt: App, runtime: Runtime) -> Starlette:
 
 
 def serve(runtime: Runtime) -> None:
-    """Run until interrupted; the scheduler runs alongside and stops with the server."""
+    """Run until SIGINT or SIGTERM, then stop cleanly and return (exit code 0); the scheduler
+    runs alongside and stops with the server."""
     logging.getLogger().setLevel(runtime.settings.log_level.upper())
-    scheduler = start_scheduler(runtime)
+    with _stop_signals() as received:
+        scheduler = start_scheduler(runtime)
+        try:
+            if runtime.settings.socket_mode:
+                _serve_socket_mode(runtime, received)
+            else:
+                _serve_http(runtime, received)
+        finally:
+            _stop(scheduler)
+    if received:
+        logger.info("stopped on %s", signal.Signals(received[0]).name)
+
+
+@contextmanager
+def _stop_signals() -> Iterator[list[int]]:
+    """Record SIGINT and SIGTERM instead of dying on them, so that the servers stop in order.
+
+    uvicorn installs its own handlers while it serves and, once it has shut down gracefully,
+    re-raises the signal it caught to the handlers it found: these, which only record it.
+    """
+    received: list[int] = []
+
+    def record(signum: int, _: FrameType | None) -> None:
+        received.append(signum)
+
+    previous = {signum: signal.signal(signum, record) for signum in STOP_SIGNALS}
     try:
-        if runtime.settings.socket_mode:
-            _serve_socket_mode(runtime)
-        else:
-            _serve_http(runtime)
+        yield received
     finally:
-        _stop(scheduler)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
-def _serve_http(runtime: Runtime) -> None:
+def _serve_http(runtime: Runtime, received: list[int]) -> None:
     import uvicorn
 
+    if received:
+        return  # stopped while starting up, before uvicorn took over the signals
     port = runtime.settings.port
     logger.info("serving Slack over HTTP on %s:%d%s", BIND_HOST, port, EVENTS_PATH)
     uvicorn.run(
@@ -94,14 +130,31 @@ def _serve_http(runtime: Runtime) -> None:
     )
 
 
-def _serve_socket_mode(runtime: Runtime) -> None:
+def _serve_socket_mode(runtime: Runtime, received: list[int]) -> None:
+    # The built-in WebSocket client of slack_sdk: no dependency beyond slack-sdk itself.
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     token = runtime.settings.slack_app_token
     assert token is not None
-    logger.info("serving Slack over Socket Mode")
     handler = SocketModeHandler(create_app(runtime), token.get_secret_value())
-    handler.start()  # type: ignore[no-untyped-call]
+    try:
+        try:
+            handler.connect()  # type: ignore[no-untyped-call]
+        except SlackApiError as error:
+            # Only apps.connections.open raises here; a WebSocket that does not answer is
+            # retried by the client in the background.
+            raise SystemExit(
+                "error: Socket Mode could not start: apps.connections.open answered"
+                f" `{error.response.get('error')}`; SLACK_APP_TOKEN must be an app-level token"
+                " (xapp-...) with the connections:write scope"
+            ) from None
+        logger.info("serving Slack over Socket Mode")
+        while not received:
+            time.sleep(STOP_POLL_SECONDS)
+    finally:
+        # Closes the WebSocket and waits for envelopes being handled; bolt's lazy listeners
+        # finish on its own thread pool before the interpreter exits.
+        handler.close()  # type: ignore[no-untyped-call]
 
 
 def _stop(scheduler: Any | None) -> None:
@@ -111,3 +164,5 @@ def _stop(scheduler: Any | None) -> None:
         scheduler.shutdown(wait=False)
     except Exception:
         logger.warning("the scheduler did not stop cleanly", exc_info=True)
+    else:
+        logger.info("scheduler stopped")

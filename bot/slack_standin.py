@@ -3,7 +3,9 @@
 It answers the Web API methods the bot calls, keeps the messages, views and ephemerals it was
 sent (so a message updated with chat.update changes in place), records every call, and can be
 told to fail: HTTP 429 with Retry-After, 500, or an `ok: false` error such as `invalid_auth`.
-It also accepts POSTs to `response_url`s it hands out. It binds 127.0.0.1 only.
+It also accepts POSTs to `response_url`s it hands out, and answers `apps.connections.open`
+(with an app-level token) with the Socket Mode WebSocket URL a test sets. It binds 127.0.0.1
+only.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ TEAM_ID = "T0BOUNDARY"
 BOT_USER_ID = "U0BOTUSER"
 BOT_ID = "B0BOUNDARY"
 APP_ID = "A0BOUNDARY"
+# Web API methods that take an app-level token (`xapp-...`), not the bot token.
+APP_LEVEL_METHODS = frozenset({"apps.connections.open"})
 
 
 @dataclass(frozen=True)
@@ -68,9 +72,12 @@ class StandInState:
 
 
 class SlackStandIn:
-    def __init__(self, *, token: str | None = None) -> None:
+    def __init__(self, *, token: str | None = None, app_token: str | None = None) -> None:
         self.state = StandInState()
         self.token = token
+        self.app_token = app_token
+        # What apps.connections.open answers: a ws:// URL served by a test's WebSocket server.
+        self.socket_mode_url: str | None = None
         self._lock = threading.Condition()
         self._ts = itertools.count(1)
         self._view_ids = itertools.count(1)
@@ -230,8 +237,9 @@ class SlackStandIn:
             }
             _reply(request, fault.status, payload, headers)
             return
-        if self.token is not None and token != self.token and method != "api.test":
-            _reply(request, 200, {"ok": False, "error": "invalid_auth"})
+        refused = self._refused_token(method, token)
+        if refused is not None:
+            _reply(request, 200, {"ok": False, "error": refused})
             return
         handler = getattr(self, "_api_" + method.replace(".", "_"), None)
         if handler is None:
@@ -241,6 +249,16 @@ class SlackStandIn:
             answer = handler(params)
             self._lock.notify_all()
         _reply(request, 200, answer)
+
+    def _refused_token(self, method: str, token: str | None) -> str | None:
+        """Slack's error for a call made with the wrong kind of token, or a wrong token."""
+        if method == "api.test":
+            return None
+        if method in APP_LEVEL_METHODS:
+            if not (token or "").startswith("xapp-"):
+                return "not_allowed_token_type"
+            return "invalid_auth" if self.app_token not in (None, token) else None
+        return "invalid_auth" if self.token not in (None, token) else None
 
     def _take_fault(self, method: str, params: dict[str, Any]) -> Fault | None:
         for fault in self.state.faults:
@@ -268,6 +286,12 @@ class SlackStandIn:
             "bot_id": BOT_ID,
             "app_id": APP_ID,
         }
+
+    def _api_apps_connections_open(self, _: dict[str, Any]) -> dict[str, Any]:
+        if self.socket_mode_url is None:
+            # The stand-in's own wording: no test has started a Socket Mode server.
+            return {"ok": False, "error": "socket_mode_not_enabled"}
+        return {"ok": True, "url": self.socket_mode_url}
 
     def _api_chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = str(params.get("channel", ""))

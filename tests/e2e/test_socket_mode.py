@@ -1,0 +1,348 @@
+"""The real `boundary-bot run` process in Socket Mode: it opens a connection with the app-level
+token, receives envelopes over a loopback WebSocket exactly as Slack sends them, acknowledges
+each one with its envelope_id, and stops cleanly on SIGTERM or SIGINT."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+import pytest
+import sqlalchemy as sa
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.server import Server, ServerConnection, serve
+
+from bot.slack_standin import APP_ID, SlackStandIn
+from handlers.blocks.prompt import identity_ids
+from handlers.ids import Action
+from storage.engine import make_engine
+from tests.conftest import OWNER, STRANGER
+from tests.databases import SqliteDatabases
+from tests.handlers.slack_requests import block_action_body, command_body, event_body
+
+pytestmark = pytest.mark.e2e
+BOT_TOKEN = "xoxb-socket-e2e"
+APP_TOKEN = "xapp-1-A0BOUNDARY-socket-e2e"
+
+
+class SlackSocket:
+    """Slack's end of Socket Mode on loopback: says hello to each connection, sends envelopes,
+    and keeps the acknowledgements the bot sends back."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._connections: list[ServerConnection] = []
+        self.acks: dict[str, dict[str, Any]] = {}
+        self.closed = 0
+        self._server: Server = serve(self._session, "127.0.0.1", 0)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        port = self._server.socket.getsockname()[1]
+        return f"ws://127.0.0.1:{port}/link/?ticket=e2e-ticket&app_id={APP_ID}"
+
+    def stop(self) -> None:
+        self._server.shutdown()
+
+    def _session(self, connection: ServerConnection) -> None:
+        connection.send(
+            json.dumps(
+                {
+                    "type": "hello",
+                    "num_connections": 1,
+                    "debug_info": {"host": "applink-e2e", "approximate_connection_time": 18060},
+                    "connection_info": {"app_id": APP_ID},
+                }
+            )
+        )
+        with self._changed:
+            self._connections.append(connection)
+            self._changed.notify_all()
+        try:
+            for raw in connection:
+                ack = json.loads(raw)
+                with self._changed:
+                    self.acks[str(ack["envelope_id"])] = ack
+                    self._changed.notify_all()
+        except ConnectionClosed:
+            pass
+        finally:
+            with self._changed:
+                self.closed += 1
+                self._changed.notify_all()
+
+    def _wait(self, ready: Any, what: str, timeout: float) -> None:
+        with self._changed:
+            if not self._changed.wait_for(ready, timeout):
+                raise TimeoutError(what)
+
+    def wait_connected(self, timeout: float = 20) -> None:
+        self._wait(lambda: self._connections, "the bot did not connect", timeout)
+
+    def wait_closed(self, timeout: float = 10) -> None:
+        self._wait(lambda: self.closed, "the bot did not close its connection", timeout)
+
+    def send(self, kind: str, payload: dict[str, Any], **envelope: Any) -> str:
+        """Send one envelope as Slack does; returns its envelope_id."""
+        envelope_id = str(uuid.uuid4())
+        with self._changed:
+            connection = self._connections[-1]
+        connection.send(
+            json.dumps({"envelope_id": envelope_id, "type": kind, "payload": payload, **envelope})
+        )
+        return envelope_id
+
+    def ack(self, envelope_id: str, timeout: float = 10) -> dict[str, Any]:
+        self._wait(lambda: envelope_id in self.acks, f"no ack for {envelope_id}", timeout)
+        return self.acks[envelope_id]
+
+    # ---- the three kinds of envelope the bot subscribes to ----------------------------
+    def command(self, text: str, user: str, response_url: str) -> str:
+        form = parse_qs(command_body(text, user_id=user, response_url=response_url))
+        payload = {key: values[-1] for key, values in form.items()}
+        return self.send("slash_commands", payload, accepts_response_payload=True)
+
+    def interactive(self, form_body: str) -> str:
+        payload = json.loads(parse_qs(form_body)["payload"][-1])
+        return self.send("interactive", payload, accepts_response_payload=False)
+
+    def event(self, event: dict[str, Any], retry_attempt: int = 0) -> str:
+        payload = json.loads(event_body(event, event_id=f"Ev{uuid.uuid4().hex[:8].upper()}"))
+        return self.send(
+            "events_api",
+            payload,
+            accepts_response_payload=False,
+            retry_attempt=retry_attempt,
+            retry_reason="" if retry_attempt == 0 else "timeout",
+        )
+
+
+class SocketBot:
+    """`boundary-bot run` with SLACK_APP_TOKEN set, its log in a file."""
+
+    def __init__(
+        self, database_url: str, standin: SlackStandIn, socket: SlackSocket, workdir: Path
+    ) -> None:
+        self.database_url = database_url
+        self.socket = socket
+        self.log = workdir / "bot.log"
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "SLACK_API_URL": standin.api_url,
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_APP_TOKEN": APP_TOKEN,
+            "DATABASE_URL": database_url,
+            "BOUNDARY_ADMINS": "U0ADMIN01",
+            "LOG_LEVEL": "INFO",
+        }
+        executable = Path(sys.executable).parent / "boundary-bot"
+        with self.log.open("wb") as log:
+            # A working directory of its own, so no developer's .env is read.
+            self.process = subprocess.Popen(
+                [str(executable), "run"], env=env, cwd=workdir, stderr=log, stdout=log
+            )
+        try:
+            socket.wait_connected()
+        except TimeoutError:
+            self.process.kill()
+            raise TimeoutError(self.log.read_text()) from None
+
+    def scalar(self, sql: str) -> object:
+        engine = make_engine(self.database_url)
+        try:
+            with engine.connect() as connection:
+                return connection.execute(sa.text(sql)).scalar()
+        finally:
+            engine.dispose()
+
+    def stop(self, signum: int = signal.SIGTERM) -> int:
+        self.process.send_signal(signum)
+        try:
+            return self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            raise
+
+
+@pytest.fixture(scope="module")
+def standin() -> Iterator[SlackStandIn]:
+    with SlackStandIn(token=BOT_TOKEN, app_token=APP_TOKEN) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def bot(
+    sqlite_databases: SqliteDatabases,
+    standin: SlackStandIn,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[SocketBot]:
+    socket = SlackSocket()
+    standin.socket_mode_url = socket.url
+    with sqlite_databases.fresh() as url:
+        running = SocketBot(url, standin, socket, tmp_path_factory.mktemp("socket-bot"))
+        yield running
+        running.stop()
+    socket.stop()
+
+
+def test_the_bot_opens_its_connection_with_the_app_level_token(
+    bot: SocketBot, standin: SlackStandIn
+) -> None:
+    [opened] = standin.calls("apps.connections.open")
+
+    assert opened.token == APP_TOKEN
+
+
+def test_register_then_who_are_acknowledged_with_the_answer_in_the_ack_payload(
+    bot: SocketBot, standin: SlackStandIn
+) -> None:
+    registering = bot.socket.command("register sm-platform platform", OWNER, standin.response_url())
+    registered = bot.socket.ack(registering)
+    asking = bot.socket.command("who sm-platform", STRANGER, standin.response_url())
+    who = bot.socket.ack(asking)
+
+    assert registered["envelope_id"] == registering
+    assert "Registered `sm-platform`" in registered["payload"]["text"]
+    assert registered["payload"]["response_type"] == "ephemeral"
+    assert who["envelope_id"] == asking
+    assert f"owner <@{OWNER}>" in json.dumps(who["payload"]["blocks"])
+    assert bot.scalar("select owner from integration where name = 'sm-platform'") == OWNER
+
+
+def test_unknown_subcommand_and_refusal_are_answered_in_the_ack(
+    bot: SocketBot, standin: SlackStandIn
+) -> None:
+    bot.socket.ack(bot.socket.command("register sm-guarded platform", OWNER, "http://x/"))
+
+    unknown = bot.socket.ack(bot.socket.command("delete everything", OWNER, "http://x/"))
+    refused = bot.socket.ack(
+        bot.socket.command("owner sm-guarded <@U0STRANGE|me>", STRANGER, "http://x/")
+    )
+
+    assert "I don't know `/boundary delete`" in unknown["payload"]["text"]
+    assert "Only the owner of `sm-guarded`" in refused["payload"]["text"]
+    assert bot.scalar("select owner from integration where name = 'sm-guarded'") == OWNER
+
+
+def test_app_home_opened_is_acknowledged_then_the_home_tab_is_published(
+    bot: SocketBot, standin: SlackStandIn
+) -> None:
+    before = len(standin.calls("views.publish"))
+
+    envelope = bot.socket.event(
+        {"type": "app_home_opened", "user": OWNER, "channel": "D0OWNER01", "tab": "home"}
+    )
+
+    assert bot.socket.ack(envelope) == {"envelope_id": envelope}
+    published = standin.wait_for("views.publish", before + 1)[-1]
+    assert published.params["user_id"] == OWNER
+    assert published.token == BOT_TOKEN
+
+
+def test_a_retried_event_is_acknowledged_and_not_acted_on_twice(
+    bot: SocketBot, standin: SlackStandIn
+) -> None:
+    before = len(standin.calls("views.publish"))
+
+    envelope = bot.socket.event(
+        {"type": "app_home_opened", "user": OWNER, "channel": "D0OWNER01", "tab": "home"},
+        retry_attempt=1,
+    )
+
+    assert bot.socket.ack(envelope) == {"envelope_id": envelope}
+    time.sleep(0.5)  # what a lazy listener would have published by now
+    assert len(standin.calls("views.publish")) == before
+
+
+def test_choosing_a_lane_in_the_prompt_records_it_and_updates_the_dm(
+    bot: SocketBot, standin: SlackStandIn
+) -> None:
+    bot.socket.ack(bot.socket.command("register sm-prompt application", OWNER, "http://x/"))
+    bot.socket.ack(
+        bot.socket.command("add sm-prompt <mailto:lee@acme.com|lee@acme.com>", OWNER, "http://x/")
+    )
+    sent = len(standin.calls("chat.postMessage"))
+    bot.socket.ack(bot.socket.command("review sm-prompt", OWNER, standin.response_url()))
+    standin.wait_for("chat.postMessage", sent + 1, timeout=10)
+    message = standin.messages(standin.dm_channel(OWNER))[-1]
+    [identity] = identity_ids(message.blocks)
+    updated = len(standin.calls("chat.update"))
+
+    envelope = bot.socket.interactive(
+        block_action_body(
+            user_id=OWNER,
+            action={
+                "action_id": Action.DECLARE,
+                "block_id": f"identity-actions:{identity}",
+                "type": "static_select",
+                "selected_option": {"value": f"{identity}:customer"},
+            },
+            message={"type": "message", "ts": message.ts, "blocks": message.blocks},
+            channel_id=message.channel,
+            response_url=standin.response_url(),
+        )
+    )
+
+    assert bot.socket.ack(envelope) == {"envelope_id": envelope}
+    assert (
+        bot.scalar(f"select answer from declaration where identity_id = {identity}") == "customer"
+    )
+    standin.wait_for("chat.update", updated + 1, timeout=10)
+    assert "`customer` recorded by" in str(standin.messages(message.channel)[-1].blocks)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_stops_the_bot_cleanly_with_exit_code_0(
+    signum: int, sqlite_url: str, tmp_path: Path
+) -> None:
+    socket = SlackSocket()
+    with SlackStandIn(token=BOT_TOKEN, app_token=APP_TOKEN) as standin:
+        standin.socket_mode_url = socket.url
+        running = SocketBot(sqlite_url, standin, socket, tmp_path)
+
+        code = running.stop(signum)
+
+        socket.wait_closed()
+    socket.stop()
+    log = running.log.read_text()
+    assert code == 0, log
+    assert "scheduler stopped" in log
+    assert "Traceback" not in log
+
+
+def test_a_wrong_app_token_stops_start_up_with_one_clear_line(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    executable = Path(sys.executable).parent / "boundary-bot"
+    with SlackStandIn(token=BOT_TOKEN, app_token=APP_TOKEN) as standin:
+        finished = subprocess.run(
+            [str(executable), "run"],
+            env={
+                "PATH": os.environ.get("PATH", ""),
+                "SLACK_API_URL": standin.api_url,
+                "SLACK_BOT_TOKEN": BOT_TOKEN,
+                "SLACK_APP_TOKEN": "xapp-1-A0BOUNDARY-revoked",
+                "DATABASE_URL": sqlite_url,
+            },
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+
+    assert finished.returncode == 1
+    assert "apps.connections.open answered `invalid_auth`" in finished.stderr
+    assert "Traceback" not in finished.stderr

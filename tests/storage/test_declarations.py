@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -182,3 +187,101 @@ def test_a_fork_cannot_be_stored(declared: Engine) -> None:
 
     with pytest.raises(sa.exc.IntegrityError), declared.begin() as connection:
         connection.execute(sa.insert(DECLARATION), {**sibling, "seq": 6, "hash": "f" * 64})
+
+
+def _reference_hash(prev_hash: str, seq: int, fields: dict[str, Any]) -> str:
+    """The chain's definition, spelled with json.dumps: the hand-written encoder must match it."""
+    content = {
+        "seq": seq,
+        "identity_id": fields["identity_id"],
+        "integration_id": fields["integration_id"],
+        "answer": str(fields["answer"]),
+        "previous": None if fields["previous"] is None else str(fields["previous"]),
+        "declared_by": fields["declared_by"],
+        "declared_at": fields["declared_at"].astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "note": fields["note"],
+        "rule_id": fields["rule_id"],
+    }
+    body = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"note": 'contractor "Zoë" \\ 契約者 😀\n\t\x01\x7f\u2028'},
+        {"note": "", "previous": Answer.CUSTOMER, "rule_id": 12},
+        {"declared_by": "U0\"'<&>"},
+        {"declared_at": datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)},
+        {"declared_at": datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=timezone(timedelta(hours=-5)))},
+        {"declared_at": datetime(999, 1, 2, 3, 4, 5, tzinfo=UTC)},
+        {"identity_id": 10**12, "integration_id": 0},
+    ],
+)
+def test_chain_hash_is_the_canonical_json_of_the_content(changes: dict[str, Any]) -> None:
+    fields = {
+        "identity_id": 7,
+        "integration_id": 3,
+        "answer": Answer.WORKFORCE,
+        "previous": None,
+        "declared_by": "U0123ABCD",
+        "declared_at": NOW,
+        "note": None,
+        "rule_id": None,
+        **changes,
+    }
+
+    assert chain_hash("ab" * 32, 42, fields) == _reference_hash("ab" * 32, 42, fields)
+
+
+def test_verify_accepts_notes_with_quotes_and_non_ascii(engine: Engine, owner: Actor) -> None:
+    with session_scope(session_factory(engine)) as session:
+        register_integration(session, actor=owner, name="acme-tenant", layer=Layer.APPLICATION)
+        identity = add_identity(
+            session, actor=owner, integration_name="acme-tenant", id_or_email="a@acme.com"
+        )
+        declare(
+            session,
+            actor=owner,
+            identity_id=identity.id or 0,
+            answer=Answer.WORKFORCE,
+            note='staff "Zoë" \\ 契約者 😀',
+            now=NOW.replace(microsecond=0),
+        )
+
+    assert _check(engine).ok
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE declaration SET note = 'justified after the fact' WHERE seq = 2",
+        "UPDATE declaration SET declared_by = 'U0OTHER' WHERE seq = 2",
+        "UPDATE declaration SET identity_id = 3 - identity_id WHERE seq = 2",
+        "UPDATE declaration SET previous = 'customer' WHERE seq = 2",
+    ],
+)
+def test_verify_finds_each_column_edited(declared: Engine, statement: str) -> None:
+    with declared.begin() as connection:
+        _drop_guard(connection)
+        connection.exec_driver_sql(statement)
+
+    check = _check(declared)
+
+    assert (check.ok, check.broken_seq) == (False, 2)
+
+
+def test_verify_finds_a_timestamp_moved_by_one_microsecond(declared: Engine) -> None:
+    with declared.begin() as connection:
+        _drop_guard(connection)
+        row = connection.execute(sa.select(DECLARATION).where(DECLARATION.c.seq == 4)).one()
+        connection.execute(
+            DECLARATION.update()
+            .where(DECLARATION.c.seq == 4)
+            .values(declared_at=row.declared_at + timedelta(microseconds=1))
+        )
+
+    check = _check(declared)
+
+    assert (check.ok, check.broken_seq) == (False, 4)

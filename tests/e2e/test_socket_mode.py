@@ -1,12 +1,13 @@
 """The real `boundary-bot run` process in Socket Mode: it opens a connection with the app-level
 token, receives envelopes over a loopback WebSocket exactly as Slack sends them, acknowledges
-each one with its envelope_id, and stops cleanly on SIGTERM or SIGINT."""
+each one with its envelope_id, and stops cleanly on SIGTERM or SIGINT (HTTP mode too)."""
 
 from __future__ import annotations
 
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
+import httpx
 import pytest
 import sqlalchemy as sa
 from websockets.exceptions import ConnectionClosed
@@ -133,10 +135,10 @@ class SocketBot:
     """`boundary-bot run` with SLACK_APP_TOKEN set, its log in a file."""
 
     def __init__(
-        self, database_url: str, standin: SlackStandIn, socket: SlackSocket, workdir: Path
+        self, database_url: str, standin: SlackStandIn, slack_socket: SlackSocket, workdir: Path
     ) -> None:
         self.database_url = database_url
-        self.socket = socket
+        self.socket = slack_socket
         self.log = workdir / "bot.log"
         env = {
             "PATH": os.environ.get("PATH", ""),
@@ -154,7 +156,7 @@ class SocketBot:
                 [str(executable), "run"], env=env, cwd=workdir, stderr=log, stdout=log
             )
         try:
-            socket.wait_connected()
+            slack_socket.wait_connected()
         except TimeoutError:
             self.process.kill()
             raise TimeoutError(self.log.read_text()) from None
@@ -189,13 +191,13 @@ def bot(
     standin: SlackStandIn,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[SocketBot]:
-    socket = SlackSocket()
-    standin.socket_mode_url = socket.url
+    slack_socket = SlackSocket()
+    standin.socket_mode_url = slack_socket.url
     with sqlite_databases.fresh() as url:
-        running = SocketBot(url, standin, socket, tmp_path_factory.mktemp("socket-bot"))
+        running = SocketBot(url, standin, slack_socket, tmp_path_factory.mktemp("socket-bot"))
         yield running
         running.stop()
-    socket.stop()
+    slack_socket.stop()
 
 
 def test_the_bot_opens_its_connection_with_the_app_level_token(
@@ -308,15 +310,15 @@ def test_choosing_a_lane_in_the_prompt_records_it_and_updates_the_dm(
 def test_a_signal_stops_the_bot_cleanly_with_exit_code_0(
     signum: int, sqlite_url: str, tmp_path: Path
 ) -> None:
-    socket = SlackSocket()
+    slack_socket = SlackSocket()
     with SlackStandIn(token=BOT_TOKEN, app_token=APP_TOKEN) as standin:
-        standin.socket_mode_url = socket.url
-        running = SocketBot(sqlite_url, standin, socket, tmp_path)
+        standin.socket_mode_url = slack_socket.url
+        running = SocketBot(sqlite_url, standin, slack_socket, tmp_path)
 
         code = running.stop(signum)
 
-        socket.wait_closed()
-    socket.stop()
+        slack_socket.wait_closed()
+    slack_socket.stop()
     log = running.log.read_text()
     assert code == 0, log
     assert "scheduler stopped" in log
@@ -346,3 +348,49 @@ def test_a_wrong_app_token_stops_start_up_with_one_clear_line(
     assert finished.returncode == 1
     assert "apps.connections.open answered `invalid_auth`" in finished.stderr
     assert "Traceback" not in finished.stderr
+
+
+def test_http_mode_stops_cleanly_on_sigterm_too(sqlite_url: str, tmp_path: Path) -> None:
+    """uvicorn re-raises the signal it caught once it has shut down; `run` must still stop its
+    scheduler and exit 0 rather than die of the re-raised SIGTERM."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path / "bot.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "boundary-bot"), "run"],
+            env={
+                "PATH": os.environ.get("PATH", ""),
+                "SLACK_BOT_TOKEN": BOT_TOKEN,
+                "SLACK_SIGNING_SECRET": "e2e-signing-secret",
+                "DATABASE_URL": sqlite_url,
+                "PORT": str(port),
+                "LOG_LEVEL": "INFO",
+            },
+            cwd=tmp_path,
+            stdout=output,
+            stderr=output,
+        )
+    try:
+        _wait_for_health(port)
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=15)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+    assert code == 0, log.read_text()
+    assert "scheduler stopped" in log.read_text()
+
+
+def _wait_for_health(port: int) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.05)
+    raise TimeoutError("the bot did not start")

@@ -90,8 +90,27 @@ class SlackSocket:
             if not self._changed.wait_for(ready, timeout):
                 raise TimeoutError(what)
 
-    def wait_connected(self, timeout: float = 20) -> None:
-        self._wait(lambda: self._connections, "the bot did not connect", timeout)
+    def wait_connected(self, count: int = 1, timeout: float = 20) -> None:
+        self._wait(lambda: len(self._connections) >= count, "the bot did not connect", timeout)
+
+    @property
+    def connections(self) -> int:
+        with self._changed:
+            return len(self._connections)
+
+    def ask_to_reconnect(self) -> None:
+        """What Slack sends before it refreshes a connection (every few hours)."""
+        with self._changed:
+            connection = self._connections[-1]
+        connection.send(
+            json.dumps(
+                {
+                    "type": "disconnect",
+                    "reason": "refresh_requested",
+                    "debug_info": {"host": "applink-e2e"},
+                }
+            )
+        )
 
     def wait_closed(self, timeout: float = 10) -> None:
         self._wait(lambda: self.closed, "the bot did not close its connection", timeout)
@@ -304,6 +323,20 @@ def test_choosing_a_lane_in_the_prompt_records_it_and_updates_the_dm(
     )
     standin.wait_for("chat.update", updated + 1, timeout=10)
     assert "`customer` recorded by" in str(standin.messages(message.channel)[-1].blocks)
+
+
+def test_after_slack_asks_to_reconnect_the_bot_reconnects_and_keeps_answering(
+    bot: SocketBot, standin: SlackStandIn
+) -> None:
+    bot.socket.ack(bot.socket.command("register sm-refresh platform", OWNER, "http://x/"))
+    opened, connections = len(standin.calls("apps.connections.open")), bot.socket.connections
+
+    bot.socket.ask_to_reconnect()
+    bot.socket.wait_connected(connections + 1)
+    who = bot.socket.ack(bot.socket.command("who sm-refresh", OWNER, "http://x/"))
+
+    assert len(standin.calls("apps.connections.open")) == opened + 1
+    assert f"owner <@{OWNER}>" in json.dumps(who["payload"]["blocks"])
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])

@@ -1,0 +1,91 @@
+"""Writes made through Slack carry the bot's clock (here a ManualClock), not the wall clock, so
+the playground and tests see one consistent time."""
+
+from __future__ import annotations
+
+import json
+
+from sqlmodel import select
+
+from bot.context import Runtime
+from handlers.ids import Action, Block, View
+from storage.models import Declaration, Identity, LaneRule
+from tests.conftest import NOW, OWNER
+from tests.handlers.conftest import Slack
+from tests.handlers.slack_requests import (
+    block_action_body,
+    command_body,
+    selected,
+    view_submission_body,
+)
+
+
+def _command(slack: Slack, text: str) -> None:
+    body = command_body(text, user_id=OWNER, response_url=slack.standin.response_url())
+    assert slack.post(body).status_code == 200
+
+
+def _declared_at(runtime: Runtime) -> list[object]:
+    with runtime.unit_of_work() as session:
+        return [row.declared_at for row in session.exec(select(Declaration)).all()]
+
+
+def test_add_and_rule_commands_stamp_the_bots_clock(slack: Slack, slack_runtime: Runtime) -> None:
+    _command(slack, "register acme platform")
+    _command(slack, "add acme <mailto:dana@acme.com|dana@acme.com>")
+    _command(slack, "rule acme domain:acme.com workforce")
+    slack.settle()
+
+    with slack_runtime.unit_of_work() as session:
+        [identity] = session.exec(select(Identity)).all()
+        [rule] = session.exec(select(LaneRule)).all()
+        assert (identity.first_seen_at, rule.created_at) == (NOW, NOW)
+    assert _declared_at(slack_runtime) == [NOW]
+
+
+def test_choosing_a_lane_in_the_prompt_stamps_the_bots_clock(
+    slack: Slack, slack_runtime: Runtime
+) -> None:
+    _command(slack, "register acme platform")
+    _command(slack, "add acme dana@acme.com")
+    with slack_runtime.unit_of_work() as session:
+        [identity] = session.exec(select(Identity)).all()
+
+    slack.post(
+        block_action_body(
+            user_id=OWNER,
+            action={
+                "action_id": Action.DECLARE,
+                "block_id": f"identity-actions:{identity.id}",
+                "type": "static_select",
+                "selected_option": {"value": f"{identity.id}:customer"},
+            },
+        )
+    )
+    slack.settle()
+
+    assert _declared_at(slack_runtime) == [NOW]
+
+
+def test_applying_one_lane_to_all_remaining_stamps_the_bots_clock(
+    slack: Slack, slack_runtime: Runtime
+) -> None:
+    _command(slack, "register acme platform")
+    _command(slack, "add acme dana@acme.com")
+    _command(slack, "add acme lee@acme.com")
+
+    slack.post(
+        view_submission_body(
+            user_id=OWNER,
+            view={
+                "type": "modal",
+                "callback_id": View.APPLY_REMAINING,
+                "private_metadata": json.dumps({"integration": "acme"}),
+                "blocks": [{"type": "input", "block_id": Block.LANE}],
+            },
+            values={Block.LANE: selected("workforce")},
+        )
+    )
+    slack.settle()
+
+    assert _declared_at(slack_runtime) == [NOW, NOW]

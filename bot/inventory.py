@@ -36,6 +36,7 @@ def register_integration(
     channel: str | None = None,
     sso: SsoStatus = SsoStatus.UNKNOWN,
     scim: ScimStatus = ScimStatus.UNKNOWN,
+    now: datetime | None = None,
 ) -> Integration:
     """Anyone may register an integration; the owner defaults to whoever registers it."""
     slug = validation.integration_name(name)
@@ -45,7 +46,7 @@ def register_integration(
         raise InvalidInput("The backup owner must be someone other than the owner.")
     if integration_repo.get_by_name(session, name=slug) is not None:
         raise Conflict(f"`{slug}` is already registered; try `/boundary who {slug}`.")
-    now = utcnow()
+    now = now or utcnow()
     integration = Integration(
         name=slug,
         layer=layer,
@@ -70,6 +71,7 @@ def register_integration(
         action="integration.registered",
         integration_id=integration.id,
         detail={"layer": str(layer), "owner": owner_id, "backup_owner": backup_id},
+        at=now,
     )
     return integration
 
@@ -84,6 +86,7 @@ def change_owner(
     name: str,
     owner: str | None = None,
     backup_owner: str | None = _UNCHANGED,
+    now: datetime | None = None,
 ) -> Integration:
     """Reassign the owner and/or the backup owner (None clears the backup)."""
     integration = get_integration(session, name)
@@ -102,7 +105,8 @@ def change_owner(
     if new_owner != integration.owner:
         integration.owner_active = True  # the orphan check confirms it on its next run
     integration.owner, integration.backup_owner = new_owner, new_backup
-    integration.updated_at = utcnow()
+    moment = now or utcnow()
+    integration.updated_at = moment
     session.add(integration)
     integration_repo.record_event(
         session,
@@ -110,6 +114,7 @@ def change_owner(
         action="integration.owner_changed",
         integration_id=integration.id,
         detail=detail,
+        at=moment,
     )
     return integration
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, or_, select
@@ -46,6 +47,7 @@ def record_event(
     action: str,
     integration_id: int | None,
     detail: dict[str, Any] | None = None,
+    at: datetime | None = None,
 ) -> None:
     session.add(
         AuditEvent(
@@ -53,7 +55,7 @@ def record_event(
             action=action,
             integration_id=integration_id,
             detail=detail or {},
-            at=utcnow(),
+            at=at or utcnow(),
         )
     )
 

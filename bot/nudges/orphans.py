@@ -140,7 +140,12 @@ def _resolve(
 
 def _hand_over(session: Session, *, name: str, owner: str, backup: str, now: datetime) -> None:
     integration = change_owner(
-        session, actor=Actor(BOT_ACTOR, is_admin=True), name=name, owner=backup, backup_owner=None
+        session,
+        actor=Actor(BOT_ACTOR, is_admin=True),
+        name=name,
+        owner=backup,
+        backup_owner=None,
+        now=now,
     )
     session.add(
         AuditEvent(

@@ -106,7 +106,12 @@ def _register(call: Call) -> Reply:
         return {}
     with call.runtime.unit_of_work() as session:
         integration = inventory.register_integration(
-            session, actor=call.actor, name=name, layer=layer, owner=owner
+            session,
+            actor=call.actor,
+            name=name,
+            layer=layer,
+            owner=owner,
+            now=call.runtime.clock.now(),
         )
         return _say(answers.registered_text(integration))
 
@@ -127,7 +132,9 @@ def _owner(call: Call) -> Reply:
             raise Usage("owner")
         changes["backup_owner"] = _user(rest[1], "owner")
     with call.runtime.unit_of_work() as session:
-        integration = inventory.change_owner(session, actor=call.actor, name=name, **changes)
+        integration = inventory.change_owner(
+            session, actor=call.actor, name=name, now=call.runtime.clock.now(), **changes
+        )
         return _say(answers.owner_text(integration))
 
 

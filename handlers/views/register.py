@@ -33,6 +33,7 @@ def register(app: App, runtime: Runtime) -> None:
                 name=submitted(values, Block.NAME) or "",
                 layer=Layer(str(layer)),
                 owner=submitted(values, Block.OWNER),
+                now=runtime.clock.now(),
             )
             plan(context, "registered", user=user_id, text=registered_text(integration))
         ack()

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from bot.context import Runtime
 from handlers.ids import Action, Block, View
-from storage.models import Declaration, Identity, LaneRule
+from storage.models import AuditEvent, Declaration, Identity, Integration, LaneRule
 from tests.conftest import NOW, OWNER
 from tests.handlers.conftest import Slack
 from tests.handlers.slack_requests import (
@@ -89,3 +89,23 @@ def test_applying_one_lane_to_all_remaining_stamps_the_bots_clock(
     slack.settle()
 
     assert _declared_at(slack_runtime) == [NOW, NOW]
+
+
+def test_register_and_owner_commands_stamp_the_bots_clock(
+    slack: Slack, slack_runtime: Runtime
+) -> None:
+    _command(slack, "register acme platform")
+    _command(slack, "owner acme <@U0NEWOWN1|lee>")
+
+    with slack_runtime.unit_of_work() as session:
+        [integration] = session.exec(select(Integration)).all()
+        events = session.exec(select(AuditEvent)).all()
+        assert (integration.owner, integration.created_at, integration.updated_at) == (
+            "U0NEWOWN1",
+            NOW,
+            NOW,
+        )
+    assert [(event.action, event.at) for event in events] == [
+        ("integration.registered", NOW),
+        ("integration.owner_changed", NOW),
+    ]

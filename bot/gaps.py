@@ -273,3 +273,68 @@ def _integration_findings(integration: _Owning, active_humans: int) -> Iterable[
 def count_by_kind(gaps: Iterable[Gap]) -> dict[GapKind, int]:
     counts = Counter(gap.kind for gap in gaps)
     return {kind: counts[kind] for kind in URGENCY if counts[kind]}
+
+
+def gaps_of_integrations(
+    session: Session, *, integration_ids: Iterable[int], review_days: int, now: datetime
+) -> Iterable[Gap]:
+    """The open gaps of these integrations, streamed in no particular order: what
+    `compute_gaps` finds for them, for a caller that knows which integrations it needs and
+    summarises as it goes (the nudge cycle: the due owners' integrations, once per cycle), so
+    neither a list of every gap nor a sort of it is ever built.
+
+    The per-identity rules are those of `compute_gaps`; tests/nudges/test_planning.py checks
+    that both find the same gaps, of every kind.
+    """
+    wanted = set(integration_ids)
+    scope = {key: owning for key, owning in _scope(session, None, None).items() if key in wanted}
+    if not scope:
+        return
+    conflicts = _conflicting_emails(session)
+    active_humans: Counter[int] = Counter()
+    active, human = IdentityStatus.ACTIVE.value, IdentityKind.HUMAN.value
+    workforce, customer, remove = (a.value for a in Answer)
+    application, platform = Layer.APPLICATION.value, Layer.PLATFORM.value
+    stale_before = now - timedelta(days=review_days)
+
+    for row in _identity_rows(session, list(scope), stale_before):
+        identity_id, integration_id, external_id, email, kind, status, answer = row[:7]
+        if status != active:
+            continue
+        owning = scope[integration_id]
+        found: list[tuple[GapKind, str]] = []
+        if kind == human:
+            active_humans[integration_id] += 1
+        if answer is None:
+            found.append((GapKind.UNDECLARED, "active, and no lane has been declared"))
+        elif answer == remove:
+            found.append((GapKind.REMOVE, _STILL_ACTIVE))
+        else:
+            declared_at, note, stale = row[7:]
+            if stale:
+                when = str(declared_at)[:10]
+                found.append((GapKind.STALE, f"lane last declared {when}; due for review"))
+            if not note:
+                if answer == workforce and owning.layer == application:
+                    found.append((GapKind.LANE_MISMATCH, _MISMATCH_WORKFORCE))
+                elif answer == customer and owning.layer == platform:
+                    found.append((GapKind.LANE_MISMATCH, _MISMATCH_CUSTOMER))
+            if email is not None and email in conflicts:
+                other = customer if answer == workforce else workforce
+                elsewhere = ", ".join(sorted(set(conflicts[email][other])))
+                found.append(
+                    (GapKind.CROSS_LANE, f"{email} is `{answer}` here but `{other}` in {elsewhere}")
+                )
+        for gap_kind, detail in found:
+            yield Gap(
+                gap_kind,
+                owning.name,
+                owning.owner,
+                owning.backup_owner,
+                detail,
+                identity_id,
+                external_id,
+            )
+
+    for integration_id, owning in scope.items():
+        yield from _integration_findings(owning, active_humans[integration_id])

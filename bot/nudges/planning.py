@@ -5,17 +5,16 @@ Planning reads and never writes; the ledger decides who sends.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from bot.gaps import Gap, compute_gaps
+from bot.gaps import gaps_of_integrations
 from bot.nudges import ledger
-from bot.nudges.digest import Digest, build_digest
+from bot.nudges.digest import Digest, DigestDraft
 from bot.nudges.directory import Person
 from bot.nudges.escalation import streaks
 from bot.nudges.schedule import Due, due, zone
@@ -41,6 +40,12 @@ def owners(session: Session) -> list[str]:
         .order_by(col(Integration.owner))
     )
     return list(session.execute(query).scalars())
+
+
+def integrations_of(session: Session, *, owners: Collection[str]) -> list[int]:
+    """The ids of the integrations these people own (one scan: the set can be thousands)."""
+    query = sa.select(col(Integration.id), col(Integration.owner))
+    return [row.id for row in session.execute(query) if row.owner in owners]
 
 
 def snoozed_owners(session: Session, *, now: datetime) -> set[str]:
@@ -106,16 +111,27 @@ def plan_cycle(
     if not open_to_send:
         return plan  # the common tick: nobody due, so the gaps are not computed at all
 
-    mine: dict[str, list[Gap]] = defaultdict(list)
-    for gap in compute_gaps(session, review_days=review_days, now=now):
-        if gap.owner in open_to_send:
-            mine[gap.owner].append(gap)
-    plan.nothing_open = sorted(owner for owner in open_to_send if not mine[owner])
-    with_items = sorted(owner for owner in open_to_send if mine[owner])
+    # The gaps of the owners being sent to, computed once for all of them (not per owner, and
+    # not for the integrations of owners who are not due) and summarised as they stream past.
+    drafts = {owner: DigestDraft() for owner in open_to_send}
+    for gap in gaps_of_integrations(
+        session,
+        integration_ids=integrations_of(session, owners=open_to_send),
+        review_days=review_days,
+        now=now,
+    ):
+        drafts[gap.owner].add(gap)
+    plan.nothing_open = sorted(owner for owner, draft in drafts.items() if not draft.total)
+    with_items = sorted(owner for owner, draft in drafts.items() if draft.total)
     streak = streaks(session, owners=with_items, limit=escalate_after)
     for owner in with_items:
-        digest = build_digest(owner, open_to_send[owner].cycle, mine[owner])
         unacted = streak[owner].unacted
-        escalate = unacted >= escalate_after and not streak[owner].escalated
-        plan.digests.append(replace(digest, escalate=escalate, unacted=unacted))
+        plan.digests.append(
+            drafts[owner].digest(
+                owner,
+                open_to_send[owner].cycle,
+                escalate=unacted >= escalate_after and not streak[owner].escalated,
+                unacted=unacted,
+            )
+        )
     return plan

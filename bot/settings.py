@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Annotated
 
+from apscheduler.triggers.cron import CronTrigger
 from dotenv import dotenv_values
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -63,9 +65,16 @@ class Settings(BaseSettings):
     @field_validator("nudge_schedule", "sync_schedule", "orphan_schedule")
     @classmethod
     def _five_field_cron(cls, value: str) -> str:
-        if len(value.split()) != 5:
+        fields = value.split()
+        if len(fields) != 5:
             raise ValueError("must be a cron expression with five fields")
-        return value
+        fields[4] = _standard_days(fields[4])
+        schedule = " ".join(fields)
+        try:
+            CronTrigger.from_crontab(schedule, timezone="UTC")
+        except ValueError as error:
+            raise ValueError(f"not a valid cron expression: {error}") from None
+        return schedule
 
     def secret(self, name: str) -> SecretStr | None:
         """The secret held by environment variable `name` (or the `.env` file): connectors name
@@ -90,6 +99,55 @@ class Settings(BaseSettings):
                 f"missing setting{'s' if len(missing) > 1 else ''}: {', '.join(missing)}"
                 f" (set in the environment or .env; see {README_SLACK_SETUP})"
             )
+
+
+# Standard cron numbers the days of the week from Sunday = 0 (7 is Sunday too); APScheduler's
+# `from_crontab` from Monday = 0, so `1-5` would silently mean Tuesday to Saturday. Numeric days
+# are rewritten to names, which mean the same to both.
+_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+_NUMERIC_DAYS = re.compile(
+    r"^(?:\*/(?P<every>\d+)|(?P<first>\d+)(?:-(?P<last>\d+)(?:/(?P<step>\d+))?)?)$"
+)
+_DAYS_HELP = (
+    "use 0-7 (0 and 7 are Sunday), ranges such as 1-5, lists, */n, or names such as mon-fri"
+)
+
+
+def _standard_days(field: str) -> str:
+    """The day-of-week field with standard cron's numbers turned into day names."""
+    if not any(char.isdigit() for char in field):
+        return field  # `*` and names read the same in standard cron and in APScheduler
+    if any(char.isalpha() for char in field):
+        raise ValueError(f"day of week {field!r} mixes numbers and names; use one or the other")
+    days: set[int] = set()
+    for part in field.split(","):
+        match = _NUMERIC_DAYS.match(part)
+        if match is None:
+            raise ValueError(f"day of week {part!r}: {_DAYS_HELP}")
+        if match["every"] is not None:
+            first, last, step = 0, 6, int(match["every"])
+        else:
+            first = int(match["first"])
+            last = int(match["last"]) if match["last"] is not None else first
+            step = int(match["step"]) if match["step"] is not None else 1
+        if not 0 <= first <= last <= 7 or step < 1:
+            raise ValueError(f"day of week {part!r}: {_DAYS_HELP}")
+        days.update(day % 7 for day in range(first, last + 1, step))
+    if len(days) == 7:
+        return "*"
+    # Runs in Monday-first order, because APScheduler's ranges may not wrap past Sunday.
+    monday_first = sorted((day - 1) % 7 for day in days)
+    runs: list[list[int]] = []
+    for day in monday_first:
+        if runs and day == runs[-1][-1] + 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    names = [_DAYS[(day + 1) % 7] for day in range(7)]
+    return ",".join(
+        f"{names[run[0]]}-{names[run[-1]]}" if len(run) > 2 else ",".join(names[d] for d in run)
+        for run in runs
+    )
 
 
 def load_settings(env_file: Path | None = None) -> Settings:

@@ -1,10 +1,12 @@
 """Foundation benchmark: `who` lookups, CSV import and gap computation, on SQLite and PostgreSQL.
 
-    .venv/bin/python -m bench.foundation [--postgres URL] [--sizes 10000,100000,1000000]
+    .venv/bin/python -m bench.foundation [--postgres URL] [--backend sqlite|postgres|both]
+        [--sizes 10000,100000,1000000] [--gaps-only | --no-gaps] [--import-rows 100000]
 
 Each measurement is printed next to its baseline from the same run: the raw indexed SQL for a
-lookup, a bare Core bulk insert for the import, a bare streaming read of the same rows for gaps.
-Gap computation runs in a fresh subprocess per size, so its peak memory (ru_maxrss) is its own.
+lookup, a bare Core bulk insert for the import, a bare ordered SELECT of the chain for `audit
+verify`, a bare streaming read of the same rows for gaps. Gap computation runs in a fresh
+subprocess per size, so its peak memory (the child's VmHWM) is its own.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from bot.csv_import import import_csv, parse_csv
 from bot.gaps import compute_gaps
 from bot.inventory import register_integration
 from bot.lookup import who
+from storage.declarations import verify_chain
 from storage.engine import make_engine, session_factory, session_scope
 from storage.models import Identity
 from storage.types import utcnow
@@ -210,6 +213,35 @@ def bench_import(engine: Engine, backend: str, rows: int) -> list[Row]:
     ]
 
 
+def bench_verify(engine: Engine, backend: str) -> list[Row]:
+    """`audit verify` over the seeded chain, against a bare ordered read of the same rows."""
+    with engine.connect() as connection:
+        started = time.perf_counter()
+        result = connection.execute(
+            sa.text(
+                "SELECT seq, identity_id, integration_id, answer, previous, declared_by,"
+                " declared_at, note, rule_id, prev_hash, hash FROM declaration ORDER BY seq"
+            ).execution_options(yield_per=5000)
+        )
+        rows = sum(1 for _ in result)
+        bare = time.perf_counter() - started
+    with session_scope(session_factory(engine)) as session:
+        started = time.perf_counter()
+        check = verify_chain(session)
+        ours = time.perf_counter() - started
+    assert check.ok, check
+    assert check.count == rows, check
+    return [
+        (
+            backend,
+            f"audit verify, {rows:,} declarations",
+            f"{ours:.2f} s",
+            f"{bare:.2f} s (bare SELECT)",
+            f"{ours / bare:.2f}x",
+        )
+    ]
+
+
 def peak_rss_mb() -> float:
     """This process's own peak RSS. VmHWM belongs to the address space, so unlike ru_maxrss
     (which Linux carries across exec) it does not report the parent's peak."""
@@ -300,35 +332,57 @@ def table(rows: list[Row]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--postgres", default=os.environ.get("BOUNDARY_TEST_POSTGRES_URL"))
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("BOUNDARY_TEST_POSTGRES_URL"),
+        help="Admin URL of a PostgreSQL server; a scratch database is created and dropped.",
+    )
+    parser.add_argument(
+        "--backend",
+        choices=("sqlite", "postgres", "both"),
+        default="both",
+        help="Which backends to run (both: PostgreSQL only when a URL is given).",
+    )
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--import-rows", type=int, default=100_000)
     parser.add_argument("--gaps-only", action="store_true", help="Only the gap scaling runs.")
+    parser.add_argument("--no-gaps", action="store_true", help="Skip the gap scaling runs.")
     parser.add_argument("--gaps-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.gaps_child:
         gaps_child(args.gaps_child)
         return
-    sizes = [int(s) for s in args.sizes.split(",") if s]
-    backends = ["sqlite"] + (["postgres"] if args.postgres else [])
+    if args.backend == "postgres" and not args.postgres:
+        parser.error("--backend postgres needs --postgres URL or BOUNDARY_TEST_POSTGRES_URL")
+    sizes = [] if args.no_gaps else [int(s) for s in args.sizes.split(",") if s]
+    backends = {
+        "sqlite": ["sqlite"],
+        "postgres": ["postgres"],
+        "both": ["sqlite"] + (["postgres"] if args.postgres else []),
+    }[args.backend]
+    print(f"load average at start: {_load()}", file=sys.stderr)
     rows: list[Row] = []
     for backend in backends:
-        if args.gaps_only:
-            for size in sizes:
-                rows += bench_gaps(backend, args.postgres, size)
-            continue
-        with database(backend, args.postgres, "main") as url:
-            assert url is not None
-            engine = migrated_engine(url)
-            summary = seed(engine)
-            print(f"{backend}: seeded {summary} ", file=sys.stderr)
-            rows += bench_lookups(engine, summary, backend)
-            rows += bench_import(engine, backend, args.import_rows)
-            engine.dispose()
+        if not args.gaps_only:
+            with database(backend, args.postgres, "main") as url:
+                assert url is not None
+                engine = migrated_engine(url)
+                summary = seed(engine)
+                print(f"{backend}: seeded {summary} ", file=sys.stderr)
+                rows += bench_lookups(engine, summary, backend)
+                rows += bench_verify(engine, backend)
+                rows += bench_import(engine, backend, args.import_rows)
+                engine.dispose()
+            print(table(rows), file=sys.stderr)
         for size in sizes:
             rows += bench_gaps(backend, args.postgres, size)
             print(table(rows), file=sys.stderr)
     print(table(rows))
+    print(f"load average at end: {_load()}")
+
+
+def _load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 if __name__ == "__main__":

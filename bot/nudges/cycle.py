@@ -74,7 +74,7 @@ def run_cycle(
     settings = runtime.settings
     report = CycleReport()
     try:
-        people = _people(runtime, client=client, pace=pace, dry_run=dry_run)
+        candidates, people = _people(runtime, client=client, pace=pace, dry_run=dry_run)
     except SlackAuthFailed as error:
         return _stop(report, str(error))
     with runtime.unit_of_work() as session:
@@ -84,6 +84,7 @@ def run_cycle(
             review_days=settings.review_days,
             escalate_after=settings.escalate_after,
             people=people,
+            candidates=candidates,
             now=moment,
             force=force,
             lease=lease,
@@ -144,9 +145,9 @@ def run_cycle(
 
 def _people(
     runtime: Runtime, *, client: WebClient, pace: Pacing, dry_run: bool
-) -> dict[str, directory.Person]:
-    """The owners' cached Slack answers; owners never looked up are asked about now (their
-    time zone decides when they are due)."""
+) -> tuple[list[str], dict[str, directory.Person]]:
+    """The owners, and their cached Slack answers; owners never looked up are asked about now
+    (their time zone decides when they are due)."""
     with runtime.unit_of_work() as session:
         everyone = owners(session)
         people = directory.known(session, user_ids=everyone)
@@ -162,7 +163,7 @@ def _people(
                     now=runtime.clock.now(),
                 )
             )
-    return people
+    return everyone, people
 
 
 def _home(client: WebClient) -> str | None:

@@ -5,7 +5,7 @@ Planning reads and never writes; the ledger decides who sends.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -48,9 +48,13 @@ def integrations_of(session: Session, *, owners: Collection[str]) -> list[int]:
     return [row.id for row in session.execute(query) if row.owner in owners]
 
 
-def snoozed_owners(session: Session, *, now: datetime) -> set[str]:
-    query = sa.select(col(Snooze.owner)).where(col(Snooze.until) > now).distinct()
-    return set(session.execute(query).scalars())
+def snoozed_until(session: Session, *, after: datetime) -> dict[str, datetime]:
+    """When each owner's snooze ends, for the snoozes that run past `after`."""
+    query = sa.select(col(Snooze.owner), col(Snooze.until)).where(col(Snooze.until) > after)
+    ends: dict[str, datetime] = {}
+    for owner, until in session.execute(query):
+        ends[owner] = max(until, ends.get(owner, until))
+    return ends
 
 
 def due_owners(
@@ -85,11 +89,13 @@ def plan_cycle(
     now: datetime,
     force: bool = False,
     lease: timedelta = ledger.CLAIM_LEASE,
+    candidates: Sequence[str] | None = None,
 ) -> Plan:
+    """Who is due at `now`, and what each of them is told. `candidates` are the owners when
+    the caller has just read them (`owners`)."""
     plan = Plan()
-    candidates = owners(session)
     active = []
-    for owner in candidates:
+    for owner in owners(session) if candidates is None else candidates:
         person = people.get(owner)
         if person is not None and not person.is_active:
             plan.inactive.append(owner)
@@ -104,8 +110,16 @@ def plan_cycle(
             open_to_send[owner] = when
         else:
             plan.handled += 1
-    resting = snoozed_owners(session, now=now)
-    plan.snoozed = sorted(set(open_to_send) & resting)
+    # A snooze covers each cycle scheduled before it ends, catch-up ticks included: the next
+    # digest comes at the owner's next scheduled time, not minutes after the snooze ends.
+    if open_to_send:
+        earliest = min(when.fire_time for when in open_to_send.values())
+        ends = snoozed_until(session, after=earliest)
+        plan.snoozed = sorted(
+            owner
+            for owner, when in open_to_send.items()
+            if owner in ends and ends[owner] > when.fire_time
+        )
     for owner in plan.snoozed:
         del open_to_send[owner]
     if not open_to_send:

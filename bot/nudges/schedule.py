@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -67,15 +67,21 @@ def due(
     local_now = now.astimezone(tz)
     if force:
         return Due(local_now.date().isoformat(), now)
-    midnight = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
-    trigger = _trigger(schedule, tz)
-    latest: datetime | None = None
-    previous: datetime | None = None
-    fire = trigger.get_next_fire_time(None, midnight)
-    while fire is not None and fire <= local_now and fire.date() == local_now.date():
-        latest = fire
-        previous = fire
-        fire = trigger.get_next_fire_time(previous, fire + timedelta(seconds=1))
-    if latest is None or local_now - latest >= catch_up:
+    earlier = [fire for fire in _fire_times(schedule, tz, local_now.date()) if fire <= local_now]
+    if not earlier or local_now - earlier[-1] >= catch_up:
         return None
-    return Due(latest.date().isoformat(), latest)
+    return Due(earlier[-1].date().isoformat(), earlier[-1])
+
+
+@lru_cache(maxsize=4096)
+def _fire_times(schedule: str, tz: ZoneInfo, day: date) -> tuple[datetime, ...]:
+    """Every time the schedule fires on this local day. Cached: every tick asks again, for every
+    time zone, and the answer changes once a day."""
+    trigger = _trigger(schedule, tz)
+    midnight = datetime.combine(day, time(), tzinfo=tz)
+    fires: list[datetime] = []
+    fire = trigger.get_next_fire_time(None, midnight)
+    while fire is not None and fire.date() == day:
+        fires.append(fire)
+        fire = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
+    return tuple(fires)

@@ -51,7 +51,7 @@ def test_only_the_digest_owner_can_snooze_it(nudge_runtime: Runtime) -> None:
         snooze(session, user_id=BACKUP, owner=OWNER, length=SNOOZE_DAY, now=MONDAY_0930)
 
 
-def test_snoozed_owner_hears_nothing_until_the_snooze_ends(
+def test_a_snooze_skips_every_cycle_scheduled_before_it_ends(
     nudge_runtime: Runtime, standin: SlackStandIn, cycles: Cycles, clock: ManualClock
 ) -> None:
     add_owner(nudge_runtime, standin, OWNER, integration="la-int")
@@ -68,11 +68,15 @@ def test_snoozed_owner_hears_nothing_until_the_snooze_ends(
 
     clock.set(_weekday(1))
     tuesday = cycles.run()
-    clock.set(_weekday(1) + timedelta(minutes=30))  # still within the catch-up window
+    # The snooze has ended, and the catch-up window is still open: Tuesday's 09:30 fell inside
+    # the snooze, so the next digest is Wednesday's, not a late Tuesday one.
+    clock.set(_weekday(1) + timedelta(minutes=30))
     later_tuesday = cycles.run()
+    clock.set(_weekday(2))
+    wednesday = cycles.run()
 
-    assert tuesday.sent == 0
-    assert later_tuesday.sent == 1
+    assert (tuesday.snoozed, later_tuesday.snoozed) == (1, 1)
+    assert (tuesday.sent, later_tuesday.sent, wednesday.sent) == (0, 0, 1)
     assert len(digests_to(standin, OWNER)) == 2
 
 

@@ -127,16 +127,19 @@ def plan_cycle(
 
     # The gaps of the owners being sent to, computed once for all of them (not per owner, and
     # not for the integrations of owners who are not due) and summarised as they stream past.
-    drafts = {owner: DigestDraft() for owner in open_to_send}
+    drafts: dict[str, DigestDraft] = {}
     for gap in gaps_of_integrations(
         session,
         integration_ids=integrations_of(session, owners=open_to_send),
         review_days=review_days,
         now=now,
     ):
-        drafts[gap.owner].add(gap)
-    plan.nothing_open = sorted(owner for owner, draft in drafts.items() if not draft.total)
-    with_items = sorted(owner for owner, draft in drafts.items() if draft.total)
+        draft = drafts.get(gap.owner)
+        if draft is None:
+            draft = drafts[gap.owner] = DigestDraft()
+        draft.add(gap)
+    plan.nothing_open = sorted(owner for owner in open_to_send if owner not in drafts)
+    with_items = sorted(drafts)
     streak = streaks(session, owners=with_items, limit=escalate_after)
     for owner in with_items:
         unacted = streak[owner].unacted

@@ -286,8 +286,7 @@ def gaps_of_integrations(
     The per-identity rules are those of `compute_gaps`; tests/nudges/test_planning.py checks
     that both find the same gaps, of every kind.
     """
-    wanted = set(integration_ids)
-    scope = {key: owning for key, owning in _scope(session, None, None).items() if key in wanted}
+    scope = _scope_of_ids(session, set(integration_ids))
     if not scope:
         return
     conflicts = _conflicting_emails(session)
@@ -338,3 +337,21 @@ def gaps_of_integrations(
 
     for integration_id, owning in scope.items():
         yield from _integration_findings(owning, active_humans[integration_id])
+
+
+def _scope_of_ids(session: Session, wanted: set[int]) -> dict[int, _Owning]:
+    """`_scope` for a set of integration ids, on Core rows with the stored strings as they are
+    (no enum conversion): the nudge cycle asks for thousands of integrations."""
+    query = sa.select(
+        col(Integration.id),
+        col(Integration.name),
+        col(Integration.owner),
+        col(Integration.backup_owner),
+        _raw(col(Integration.layer)),
+        _raw(col(Integration.sso)),
+        _raw(col(Integration.scim)),
+        col(Integration.owner_active),
+    )
+    return {
+        row[0]: _Owning(*row[1:]) for row in session.connection().execute(query) if row[0] in wanted
+    }

@@ -14,7 +14,7 @@ from storage.vocabulary import GapKind
 TOP_ITEMS = 8
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DigestItem:
     kind: GapKind
     integration: str
@@ -22,7 +22,7 @@ class DigestItem:
     detail: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OpenIntegration:
     """One integration's open items, for escalations: who backs it up and what is open."""
 
@@ -31,7 +31,7 @@ class OpenIntegration:
     counts: dict[GapKind, int]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Digest:
     owner: str
     cycle: str
@@ -60,11 +60,12 @@ class DigestDraft:
     """One owner's digest, built as their gaps stream past in any order: counts, the open
     integrations and the most urgent items, without keeping every gap (a cycle sees them all)."""
 
-    # Kept as plain ints, strings and tuples of them: a cycle holds thousands of drafts, and
-    # the garbage collector does not have to walk containers of atoms.
+    # Slots, and plain ints, strings and tuples of them inside: a cycle holds thousands of
+    # drafts, and the garbage collector need not walk containers of atoms.
+    __slots__ = ("_integrations", "_top")
+
     def __init__(self) -> None:
-        self.total = 0
-        self._counts: dict[int, int] = {}  # by urgency rank
+        # Per integration: its backup owner, and its counts by urgency rank.
         self._integrations: dict[str, tuple[str | None, dict[int, int]]] = {}
         # The most urgent items so far, in order: (rank, integration, identity or "", identity,
         # detail). The first three are unique (one finding of a kind per identity or
@@ -73,23 +74,31 @@ class DigestDraft:
 
     def add(self, gap: Gap) -> None:
         rank = _RANK[gap.kind]
-        self.total += 1
-        self._counts[rank] = self._counts.get(rank, 0) + 1
-        entry = self._integrations.get(gap.integration)
+        integration = gap.integration
+        entry = self._integrations.get(integration)
         if entry is None:
-            entry = self._integrations[gap.integration] = (gap.backup_owner, {})
-        entry[1][rank] = entry[1].get(rank, 0) + 1
-        item = (rank, gap.integration, gap.identity or "", gap.identity, gap.detail)
+            entry = self._integrations[integration] = (gap.backup_owner, {})
+        counts = entry[1]
+        counts[rank] = counts.get(rank, 0) + 1
+        identity = gap.identity
+        item = (rank, integration, identity or "", identity, gap.detail)
         top = self._top
         if len(top) < TOP_ITEMS or item < top[-1]:
             insort(top, item)
-            del top[TOP_ITEMS:]
+            if len(top) > TOP_ITEMS:
+                top.pop()
+
+    @property
+    def total(self) -> int:
+        return sum(sum(counts.values()) for _, counts in self._integrations.values())
 
     def digest(self, owner: str, cycle: str, *, escalate: bool = False, unacted: int = 0) -> Digest:
-        integrations = tuple(
-            OpenIntegration(name, backup, _by_urgency(found))
-            for name, (backup, found) in sorted(self._integrations.items())
-        )
+        totals: dict[int, int] = {}
+        open_integrations = []
+        for name, (backup, counts) in sorted(self._integrations.items()):
+            open_integrations.append(OpenIntegration(name, backup, _by_urgency(counts)))
+            for rank, n in counts.items():
+                totals[rank] = totals.get(rank, 0) + n
         items = tuple(
             DigestItem(URGENCY[rank], integration, identity, detail)
             for rank, integration, _, identity, detail in self._top
@@ -97,10 +106,10 @@ class DigestDraft:
         return Digest(
             owner=owner,
             cycle=cycle,
-            counts=_by_urgency(self._counts),
+            counts=_by_urgency(totals),
             items=items,
-            total=self.total,
-            integrations=integrations,
+            total=sum(totals.values()),
+            integrations=tuple(open_integrations),
             escalate=escalate,
             unacted=unacted,
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -146,21 +146,31 @@ def compute_gaps(
     urgent first.
 
     Identities stream through one pass; only gaps are kept, so memory grows with the
-    findings, not with the inventory. The loop is deliberately flat: it runs once per identity.
+    findings, not with the inventory.
     """
     moment = now or utcnow()
     stale_before = moment - timedelta(days=review_days)
     scope = _scope(session, integration, owner)
     if not scope:
         return []
+    rows = _identity_rows(session, list(scope), stale_before)
+    gaps = list(_findings(session, scope, rows))
+    gaps.sort(key=lambda gap: (gap.urgency, gap.integration, gap.identity or ""))
+    return gaps
+
+
+def _findings(session: Session, scope: dict[int, _Owning], rows: Iterable[Any]) -> Iterator[Gap]:
+    """The rules of every gap kind, applied to identity rows of the integrations in scope.
+
+    The loop is deliberately flat and works on plain rows: it runs once per identity.
+    """
     conflicts = _conflicting_emails(session)
-    gaps: list[Gap] = []
     active_humans: Counter[int] = Counter()
     active, human = IdentityStatus.ACTIVE.value, IdentityKind.HUMAN.value
     workforce, customer, remove = (a.value for a in Answer)
     application, platform = Layer.APPLICATION.value, Layer.PLATFORM.value
 
-    for row in _identity_rows(session, list(scope), stale_before):
+    for row in rows:
         identity_id, integration_id, external_id, email, kind, status, answer = row[:7]
         if status != active:
             continue  # gone at its source: nothing left to review, even a `remove`
@@ -188,23 +198,19 @@ def compute_gaps(
                 found.append(
                     (GapKind.CROSS_LANE, f"{email} is `{answer}` here but `{other}` in {elsewhere}")
                 )
-        for kind, detail in found:
-            gaps.append(
-                Gap(
-                    kind,
-                    owning.name,
-                    owning.owner,
-                    owning.backup_owner,
-                    detail,
-                    identity_id,
-                    external_id,
-                )
+        for gap_kind, detail in found:
+            yield Gap(
+                gap_kind,
+                owning.name,
+                owning.owner,
+                owning.backup_owner,
+                detail,
+                identity_id,
+                external_id,
             )
 
     for integration_id, owning in scope.items():
-        gaps.extend(_integration_findings(owning, active_humans[integration_id]))
-    gaps.sort(key=lambda gap: (gap.urgency, gap.integration, gap.identity or ""))
-    return gaps
+        yield from _integration_findings(owning, active_humans[integration_id])
 
 
 _STILL_ACTIVE = "declared `remove`, but its source still reports it active"
@@ -283,60 +289,16 @@ def gaps_of_integrations(
     summarises as it goes (the nudge cycle: the due owners' integrations, once per cycle), so
     neither a list of every gap nor a sort of it is ever built.
 
-    The per-identity rules are those of `compute_gaps`; tests/nudges/test_planning.py checks
-    that both find the same gaps, of every kind.
+    The rules are those of `compute_gaps` (both run `_findings`); tests/nudges/test_planning.py
+    checks that both find the same gaps, of every kind.
     """
     scope, everything = _scope_of_ids(session, set(integration_ids))
     if not scope:
         return
-    conflicts = _conflicting_emails(session)
-    active_humans: Counter[int] = Counter()
-    active, human = IdentityStatus.ACTIVE.value, IdentityKind.HUMAN.value
-    workforce, customer, remove = (a.value for a in Answer)
-    application, platform = Layer.APPLICATION.value, Layer.PLATFORM.value
     stale_before = now - timedelta(days=review_days)
-
-    for row in _rows_of(session, list(scope), stale_before, everything=everything):
-        identity_id, integration_id, external_id, email, kind, status, answer = row[:7]
-        if status != active:
-            continue
-        owning = scope[integration_id]
-        found: list[tuple[GapKind, str]] = []
-        if kind == human:
-            active_humans[integration_id] += 1
-        if answer is None:
-            found.append((GapKind.UNDECLARED, "active, and no lane has been declared"))
-        elif answer == remove:
-            found.append((GapKind.REMOVE, _STILL_ACTIVE))
-        else:
-            declared_at, note, stale = row[7:]
-            if stale:
-                when = str(declared_at)[:10]
-                found.append((GapKind.STALE, f"lane last declared {when}; due for review"))
-            if not note:
-                if answer == workforce and owning.layer == application:
-                    found.append((GapKind.LANE_MISMATCH, _MISMATCH_WORKFORCE))
-                elif answer == customer and owning.layer == platform:
-                    found.append((GapKind.LANE_MISMATCH, _MISMATCH_CUSTOMER))
-            if email is not None and email in conflicts:
-                other = customer if answer == workforce else workforce
-                elsewhere = ", ".join(sorted(set(conflicts[email][other])))
-                found.append(
-                    (GapKind.CROSS_LANE, f"{email} is `{answer}` here but `{other}` in {elsewhere}")
-                )
-        for gap_kind, detail in found:
-            yield Gap(
-                gap_kind,
-                owning.name,
-                owning.owner,
-                owning.backup_owner,
-                detail,
-                identity_id,
-                external_id,
-            )
-
-    for integration_id, owning in scope.items():
-        yield from _integration_findings(owning, active_humans[integration_id])
+    yield from _findings(
+        session, scope, _rows_of(session, list(scope), stale_before, everything=everything)
+    )
 
 
 def _scope_of_ids(session: Session, wanted: set[int]) -> tuple[dict[int, _Owning], int]:

@@ -33,7 +33,7 @@ test: lint pytest
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy bot handlers storage
+	$(BIN)/mypy bot handlers storage bench
 
 pytest: $(STAMP)
 	$(BIN)/pytest

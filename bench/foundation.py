@@ -38,6 +38,7 @@ from bench.seed import (
     migrated_engine,
     owner_id,
     seed,
+    table_of,
 )
 from bot.authorization import Actor
 from bot.csv_import import import_csv, parse_csv
@@ -196,7 +197,7 @@ def bench_import(engine: Engine, backend: str, rows: int) -> list[Row]:
         }
         for r in parsed
     ]
-    table = sa.inspect(Identity).local_table
+    table = table_of(Identity)
     started = time.perf_counter()
     with engine.begin() as connection:
         connection.execute(table.insert(), values)

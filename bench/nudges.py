@@ -76,7 +76,7 @@ class RateLimitedStandIn(SlackStandIn):
 
 
 def _runtime(url: str, standin: SlackStandIn | None = None) -> Runtime:
-    settings = Settings(  # type: ignore[call-arg]
+    settings = Settings(
         _env_file=None,
         DATABASE_URL=url,
         SLACK_BOT_TOKEN=TOKEN,

@@ -84,7 +84,7 @@ def _sync(base_url: str, page_size: int, directory: str, *, traced: bool) -> tup
     from storage.vocabulary import Layer
 
     url = f"sqlite:///{directory}/bench-{time.monotonic_ns()}.db"
-    runtime = Runtime.build(Settings(_env_file=None, DATABASE_URL=url))  # type: ignore[call-arg]
+    runtime = Runtime.build(Settings(_env_file=None, DATABASE_URL=url))
     migrate.upgrade(runtime.engine)
     actor = Actor("UBENCH0001", is_admin=True)
     with runtime.unit_of_work() as session:

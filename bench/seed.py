@@ -172,6 +172,12 @@ def _postgres_value(value: Any) -> Any:
     return json.dumps(value) if isinstance(value, dict) else value
 
 
+def table_of(model: type[Any]) -> sa.Table:
+    table = sa.inspect(model).local_table
+    assert isinstance(table, sa.Table)
+    return table
+
+
 def seed(
     engine: Engine,
     *,
@@ -185,10 +191,10 @@ def seed(
     """Fill an empty, migrated database; deterministic for the same arguments."""
     started = time.perf_counter()
     owners = owners or max(integrations // 4, 1)
-    integration_table = sa.inspect(Integration).local_table
-    identity_table = sa.inspect(Identity).local_table
-    declaration_table = sa.inspect(Declaration).local_table
-    head_table = sa.inspect(AuditChainHead).local_table
+    integration_table = table_of(Integration)
+    identity_table = table_of(Identity)
+    declaration_table = table_of(Declaration)
+    head_table = table_of(AuditChainHead)
     declared = max(int(identities * declared_share), 1) if declarations else 0
     head = GENESIS_HASH
 

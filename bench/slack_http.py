@@ -76,7 +76,7 @@ def bare_bolt_app(api_url: str) -> Any:
         ack(text="ok")
 
     app.command("/boundary")(only_ack)
-    runtime = Runtime.build(Settings(_env_file=None, DATABASE_URL="sqlite://"))  # type: ignore[call-arg]
+    runtime = Runtime.build(Settings(_env_file=None, DATABASE_URL="sqlite://"))
     return asgi_for(app, runtime)
 
 
@@ -139,7 +139,8 @@ async def _load(
                 headers = {
                     "Content-Type": "application/x-www-form-urlencoded",
                     "X-Slack-Request-Timestamp": stamp,
-                    "X-Slack-Signature": verifier.generate_signature(timestamp=stamp, body=body),
+                    "X-Slack-Signature": verifier.generate_signature(timestamp=stamp, body=body)
+                    or "",
                 }
                 started = time.perf_counter()
                 try:

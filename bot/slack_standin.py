@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, urlparse
 
 TEAM_ID = "T0BOUNDARY"
@@ -86,7 +86,7 @@ class SlackStandIn:
         self.listeners: list[Callable[[Call], None]] = []
 
     # ---- lifecycle -------------------------------------------------------------------
-    def start(self, port: int = 0) -> SlackStandIn:
+    def start(self, port: int = 0) -> Self:
         standin = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -117,7 +117,7 @@ class SlackStandIn:
             self._server.server_close()
             self._server = None
 
-    def __enter__(self) -> SlackStandIn:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *_: object) -> None:

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from bot.clock import Clock, SystemClock
 from bot.settings import Settings
 from storage import migrate
-from storage.engine import make_engine, session_factory, session_scope
+from storage.engine import make_engine, read_only_engine, session_factory, session_scope
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +29,7 @@ class Runtime:
     engine: Engine
     sessions: sessionmaker[Session]
     clock: Clock = field(default_factory=SystemClock)
+    reading_sessions: sessionmaker[Session] | None = None
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> Runtime:
@@ -38,11 +39,19 @@ class Runtime:
             engine=engine,
             sessions=session_factory(engine),
             clock=clock or SystemClock(),
+            reading_sessions=session_factory(read_only_engine(engine)),
         )
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
         with session_scope(self.sessions) as session:
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A unit of work that only reads (lookups, gaps, the Home tab): on SQLite it does not
+        take the write lock, so concurrent lookups do not wait for each other."""
+        with session_scope(self.reading_sessions or self.sessions) as session:
             yield session
 
     def ensure_schema(self) -> None:

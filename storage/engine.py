@@ -13,6 +13,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+READ_ONLY = "boundary_read_only"
 
 
 def normalise_url(url: str) -> str:
@@ -45,7 +46,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 def _configure_sqlite(engine: Engine) -> None:
     # pysqlite's own transaction handling starts transactions lazily and as DEFERRED, so two
     # writers can both read the audit chain head and then fail to upgrade their locks. We take
-    # control: every transaction is BEGIN IMMEDIATE, which waits for the write lock up front.
+    # control: every transaction that may write is BEGIN IMMEDIATE, which waits for the write
+    # lock up front. Read-only units (see read_only_engine) begin DEFERRED: under WAL they
+    # neither wait for nor block writers, so lookups do not queue behind each other.
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
@@ -59,7 +62,17 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def read_only_engine(engine: Engine) -> Engine:
+    """The same pool, for units of work that only read: a deferred transaction on SQLite, a
+    READ ONLY transaction on PostgreSQL (which also refuses a write that slips in)."""
+    options: dict[str, Any] = {READ_ONLY: True}
+    if engine.dialect.name == "postgresql":
+        options["postgresql_readonly"] = True
+    return engine.execution_options(**options)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -72,7 +72,7 @@ def _user(token: Token, name: str) -> str:
 
 def _steward_check(call: Call, name: str) -> str:
     """Refuse in the acknowledgement what the slow work would refuse later."""
-    with call.runtime.unit_of_work() as session:
+    with call.runtime.reading() as session:
         integration = inventory.get_integration(session, name)
         require_steward(call.actor, integration)
         return integration.name
@@ -181,7 +181,7 @@ def _who(call: Call) -> Reply:
     token = call.args[0]
     if token.channel:
         raise Usage("who", "A channel owns nothing; look up a @user, an integration or an email.")
-    with call.runtime.unit_of_work() as session:
+    with call.runtime.reading() as session:
         found = lookup.who(session, query=token.user or token.text)
     return {"text": answers.who_text(found), "blocks": answers.who_blocks(found)}
 
@@ -193,7 +193,7 @@ def _gaps(call: Call) -> Reply:
     if call.args and call.args[0].user:
         owner = call.args[0].user
     elif call.args:
-        with call.runtime.unit_of_work() as session:
+        with call.runtime.reading() as session:
             integration = inventory.get_integration(session, call.args[0].text).name
     plan(call.context, "gaps", integration=integration, owner=owner)
     return {}
@@ -225,7 +225,7 @@ def _report(call: Call) -> Reply:
         raise Usage("report")
     name = None
     if call.args:
-        with call.runtime.unit_of_work() as session:
+        with call.runtime.reading() as session:
             name = inventory.get_integration(session, call.args[0].text).name
     plan(call.context, "report", integration=name)
     return {}
@@ -286,7 +286,7 @@ def follow_up(runtime: Runtime, work: dict[str, Any], client: WebClient, respond
     elif kind == "review":
         send_review_prompt(client, runtime, user_id=work["user"], integration=work["integration"])
     elif kind == "gaps":
-        with runtime.unit_of_work() as session:
+        with runtime.reading() as session:
             found = compute_gaps(
                 session,
                 review_days=settings.review_days,
@@ -324,7 +324,7 @@ def follow_up(runtime: Runtime, work: dict[str, Any], client: WebClient, respond
         outcome = sync_integration(runtime, actor=actor, integration_name=work["integration"])
         _respond(respond, text=answers.sync_text(outcome))
     elif kind == "report":
-        with runtime.unit_of_work() as session:
+        with runtime.reading() as session:
             evidence = build_report(
                 session, review_days=settings.review_days, integration=work["integration"], now=now
             )

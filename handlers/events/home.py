@@ -16,7 +16,7 @@ from handlers.later import plan, planned
 
 
 def publish_home(client: WebClient, runtime: Runtime, *, user_id: str) -> None:
-    with runtime.unit_of_work() as session:
+    with runtime.reading() as session:
         home = home_for(
             session,
             user_id=user_id,

@@ -349,4 +349,17 @@ def register(app: App, runtime: Runtime) -> None:
         if work is not None:
             follow_up(runtime, work, client, respond)
 
+    # Subcommands answered entirely in the acknowledgement get a listener with no lazy part:
+    # bolt copies the request and starts a thread for every lazy listener, which cost more
+    # than a whole `who` lookup (see docs/benchmarks/slack-http.md).
+    app.command(Command.BOUNDARY, matchers=[answered_in_ack])(acknowledge)
     app.command(Command.BOUNDARY)(ack=acknowledge, lazy=[later])
+
+
+# Never plan slow work: their whole answer is the acknowledgement's body.
+ANSWERED_IN_ACK = frozenset({"help", "who", "owner", "add"})
+
+
+def answered_in_ack(command: dict[str, Any]) -> bool:
+    words = str(command.get("text") or "").split(maxsplit=1)
+    return not words or words[0].lower() in ANSWERED_IN_ACK

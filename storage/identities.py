@@ -105,20 +105,24 @@ def undeclared(
     return session.exec(query).all()
 
 
+# What an upsert compares: light rows, not ORM objects.
+_UPSERT_COLUMNS: tuple[Any, ...] = (
+    col(Identity.id),
+    col(Identity.external_id),
+    col(Identity.display_name),
+    col(Identity.email),
+    col(Identity.kind),
+    col(Identity.role),
+    col(Identity.status),
+    col(Identity.owned_by),
+    col(Identity.last_used_at),
+)
+
+
 def existing_by_external_id(session: Session, *, integration_id: int) -> dict[str, Any]:
     """Every identity of an integration, keyed by external id, as light rows for upserts."""
     rows = session.execute(
-        sa.select(
-            col(Identity.id),
-            col(Identity.external_id),
-            col(Identity.display_name),
-            col(Identity.email),
-            col(Identity.kind),
-            col(Identity.role),
-            col(Identity.status),
-            col(Identity.owned_by),
-            col(Identity.last_used_at),
-        ).where(col(Identity.integration_id) == integration_id)
+        sa.select(*_UPSERT_COLUMNS).where(col(Identity.integration_id) == integration_id)
     )
     return {row.external_id: row for row in rows}
 
@@ -135,18 +139,7 @@ def update_many(session: Session, *, rows: list[dict[str, Any]]) -> None:
 
 
 # Connector syncs work page by page: these keep memory bounded by the page, not the source.
-_SYNC_COLUMNS: tuple[Any, ...] = (
-    col(Identity.id),
-    col(Identity.external_id),
-    col(Identity.display_name),
-    col(Identity.email),
-    col(Identity.kind),
-    col(Identity.role),
-    col(Identity.status),
-    col(Identity.owned_by),
-    col(Identity.last_used_at),
-    col(Identity.source),
-)
+_SYNC_COLUMNS: tuple[Any, ...] = (*_UPSERT_COLUMNS, col(Identity.source))
 
 
 def existing_among(

@@ -17,14 +17,13 @@ import sqlalchemy as sa
 
 from bot.slack_standin import SlackStandIn
 from handlers.blocks.prompt import identity_ids
-from handlers.ids import Action
 from storage.engine import make_engine
 from tests.conftest import OWNER, STRANGER
 from tests.databases import SqliteDatabases
 from tests.handlers.slack_requests import (
     SIGNING_SECRET,
-    block_action_body,
     command_body,
+    lane_choice_body,
     signed_headers,
 )
 
@@ -138,16 +137,11 @@ def test_review_then_choosing_a_lane_records_it_and_updates_the_dm(
     message = standin.messages(standin.dm_channel(OWNER))[-1]
     [identity] = identity_ids(message.blocks)
     answer = bot.post(
-        block_action_body(
+        lane_choice_body(
             user_id=OWNER,
-            action={
-                "action_id": Action.DECLARE,
-                "block_id": f"identity-actions:{identity}",
-                "type": "static_select",
-                "selected_option": {"value": f"{identity}:customer"},
-            },
-            message={"type": "message", "ts": message.ts, "blocks": message.blocks},
-            channel_id=message.channel,
+            identity_id=identity,
+            answer="customer",
+            message=message,
             response_url=standin.response_url(),
         )
     )

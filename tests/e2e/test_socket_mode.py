@@ -26,11 +26,14 @@ from websockets.sync.server import Server, ServerConnection, serve
 
 from bot.slack_standin import APP_ID, SlackStandIn
 from handlers.blocks.prompt import identity_ids
-from handlers.ids import Action
 from storage.engine import make_engine
 from tests.conftest import OWNER, STRANGER
 from tests.databases import SqliteDatabases
-from tests.handlers.slack_requests import block_action_body, command_body, event_body
+from tests.handlers.slack_requests import (
+    command_body,
+    event_body,
+    lane_choice_body,
+)
 
 pytestmark = pytest.mark.e2e
 BOT_TOKEN = "xoxb-socket-e2e"
@@ -303,16 +306,11 @@ def test_choosing_a_lane_in_the_prompt_records_it_and_updates_the_dm(
     updated = len(standin.calls("chat.update"))
 
     envelope = bot.socket.interactive(
-        block_action_body(
+        lane_choice_body(
             user_id=OWNER,
-            action={
-                "action_id": Action.DECLARE,
-                "block_id": f"identity-actions:{identity}",
-                "type": "static_select",
-                "selected_option": {"value": f"{identity}:customer"},
-            },
-            message={"type": "message", "ts": message.ts, "blocks": message.blocks},
-            channel_id=message.channel,
+            identity_id=identity,
+            answer="customer",
+            message=message,
             response_url=standin.response_url(),
         )
     )

@@ -9,7 +9,8 @@ from urllib.parse import urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
-from bot.slack_standin import APP_ID, TEAM_ID
+from bot.slack_standin import APP_ID, TEAM_ID, Message
+from handlers.ids import Action
 
 SIGNING_SECRET = "test-signing-secret"
 
@@ -93,6 +94,31 @@ def block_action_body(
         payload["container"] = {"type": "view", "view_id": view.get("id", "VHOME")}
         payload["view"] = view
     return _payload(payload)
+
+
+def lane_choice_body(
+    *,
+    user_id: str,
+    identity_id: int | str,
+    answer: str,
+    message: Message | None = None,
+    response_url: str | None = None,
+) -> str:
+    """A `block_actions` body for choosing a lane in the declaration prompt's select."""
+    return block_action_body(
+        user_id=user_id,
+        action={
+            "action_id": Action.DECLARE,
+            "block_id": f"identity-actions:{identity_id}",
+            "type": "static_select",
+            "selected_option": {"value": f"{identity_id}:{answer}"},
+        },
+        message=None
+        if message is None
+        else {"type": "message", "ts": message.ts, "text": message.text, "blocks": message.blocks},
+        channel_id=None if message is None else message.channel,
+        response_url=response_url,
+    )
 
 
 def view_submission_body(

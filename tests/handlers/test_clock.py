@@ -8,13 +8,13 @@ import json
 from sqlmodel import select
 
 from bot.context import Runtime
-from handlers.ids import Action, Block, View
+from handlers.ids import Block, View
 from storage.models import AuditEvent, Declaration, Identity, Integration, LaneRule
 from tests.conftest import NOW, OWNER
 from tests.handlers.conftest import Slack
 from tests.handlers.slack_requests import (
-    block_action_body,
     command_body,
+    lane_choice_body,
     selected,
     view_submission_body,
 )
@@ -51,17 +51,7 @@ def test_choosing_a_lane_in_the_prompt_stamps_the_bots_clock(
     with slack_runtime.unit_of_work() as session:
         [identity] = session.exec(select(Identity)).all()
 
-    slack.post(
-        block_action_body(
-            user_id=OWNER,
-            action={
-                "action_id": Action.DECLARE,
-                "block_id": f"identity-actions:{identity.id}",
-                "type": "static_select",
-                "selected_option": {"value": f"{identity.id}:customer"},
-            },
-        )
-    )
+    slack.post(lane_choice_body(user_id=OWNER, identity_id=identity.id or 0, answer="customer"))
     slack.settle()
 
     assert _declared_at(slack_runtime) == [NOW]

@@ -1,5 +1,6 @@
-"""OpenAI Administration API (platform layer): users, invites, project service accounts and
-API keys, admin API keys; `is_scim_managed` and `scim.*` audit events are the SCIM facts."""
+"""OpenAI Administration API (platform layer): users, invites, project members, project service
+accounts and API keys, admin API keys; `is_scim_managed` and `scim.*` audit events are the SCIM
+facts."""
 
 from __future__ import annotations
 
@@ -76,6 +77,8 @@ class OpenAIConnector:
             return  # archived projects' keys and accounts no longer work
         label = str(project.get("name") or project_id)
         base = f"organization/projects/{project_id}"
+        for members in self._list(f"{base}/users"):
+            yield [_project_member(member, project_id, label) for member in members]
         for accounts in self._list(f"{base}/service_accounts"):
             yield [_service_account(account, label) for account in accounts]
         for keys in self._list(f"{base}/api_keys"):
@@ -132,6 +135,20 @@ def _invite(invite: dict[str, Any]) -> SourceIdentity:
         display_name=f"invite {email or invite['id']}"[:255],
         email=email,
         role=_text(invite.get("role"), 128),
+    )
+
+
+def _project_member(member: dict[str, Any], project_id: str, project: str) -> SourceIdentity:
+    """A person's membership of one project: a grant of its own (a project owner can create
+    keys), reviewed apart from their organisation account."""
+    expect(bool(member.get("id")), "projects/users")
+    email = _email(member.get("email"))
+    return SourceIdentity(
+        external_id=f"{project_id}/{member['id']}"[:255],
+        display_name=f"{member.get('name') or email or member['id']} ({project})"[:255],
+        email=email,
+        kind=IdentityKind.HUMAN,
+        role=_text(f"{project}: {member.get('role') or 'member'}", 128),
     )
 
 

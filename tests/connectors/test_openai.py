@@ -75,6 +75,20 @@ def openai_routes(api: StandIn, *, users: int = 5, scim: bool | None = True) -> 
                 "openai",
             ),
             "/v1/organization/projects": cursor_pages([project, archived], 1, "openai"),
+            "/v1/organization/projects/proj_abc/users": cursor_pages(
+                [
+                    {
+                        "object": "organization.project.user",
+                        "id": "user-000",
+                        "name": "Dev 0",
+                        "email": "dev0@corp.com",
+                        "role": "owner",
+                        "added_at": 1711471533,
+                    }
+                ],
+                20,
+                "openai",
+            ),
             "/v1/organization/projects/proj_abc/service_accounts": cursor_pages(
                 [
                     {
@@ -186,7 +200,11 @@ def test_openai_sync_reads_users_invites_accounts_and_keys_over_several_pages(
     assert outcome.ok, outcome.error
     assert sorted(found) == sorted(
         [f"user-{n:03d}" for n in range(5)]
-        + ["invite-pending", "svc_acct_abc", "key_proj", "key_admin_gone"]
+        + ["invite-pending", "proj_abc/user-000", "svc_acct_abc", "key_proj", "key_admin_gone"]
+    )
+    assert (found["proj_abc/user-000"].kind, found["proj_abc/user-000"].role) == (
+        IdentityKind.HUMAN,
+        "Support bot: owner",
     )
     assert found["svc_acct_abc"].kind == IdentityKind.SERVICE_ACCOUNT
     assert (found["key_proj"].kind, found["key_proj"].owned_by) == (
@@ -263,7 +281,7 @@ def test_openai_fault_mid_sync_fails_cleanly_and_loses_nothing(
     assert not outcome.ok
     assert outcome.error
     assert KEY not in outcome.error
-    assert len(found) == 9
+    assert len(found) == 10  # everything the first sync stored is still there
     assert all(i.status == IdentityStatus.ACTIVE for i in found.values())
     assert runs == sorted([SyncState.OK, SyncState.FAILED])
 

@@ -56,6 +56,11 @@ def test_required_field_left_empty_keeps_the_form_open(page: Page) -> None:
     modal.get_by_role("button", name="Save").click()
 
     expect(modal.locator("[data-block-id=layer]")).to_contain_text("required field")
+    # The page polls the playground for state; the next snapshots must not wipe the warning.
+    for _ in range(2):
+        with page.expect_response(lambda response: "/api/state" in response.url):
+            pass
+    expect(modal.locator("[data-block-id=layer]")).to_contain_text("required field")
     expect(modal).to_be_visible()
 
 

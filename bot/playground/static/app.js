@@ -171,7 +171,7 @@ function renderModal() {
   const store = new StateStore();
   const onAction = (action) =>
     act({ surface: { type: "view", view_id: view.id }, action, state: store.values });
-  const body = renderBlocks(view.blocks, context(store, onAction, modal.errors));
+  let body = renderBlocks(view.blocks, context(store, onAction, modal.errors));
   const close = async () => {
     root.replaceChildren();
     await api("/api/view", { user: page.user, view_id: view.id, closed: true, state: store.values });
@@ -180,8 +180,10 @@ function renderModal() {
   const submit = async () => {
     const missing = missingInputs(view.blocks, store);
     if (Object.keys(missing).length) {
-      body.replaceWith(renderBlocks(view.blocks, context(store, onAction, missing)));
-      page.modalKey = null;
+      // Shown until the next submit: the page's polling must not redraw the modal and wipe it.
+      const marked = renderBlocks(view.blocks, context(store, onAction, missing));
+      body.replaceWith(marked);
+      body = marked;
       return;
     }
     const answer = await api("/api/view", { user: page.user, view_id: view.id, state: store.values });

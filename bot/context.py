@@ -28,8 +28,9 @@ class Runtime:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
+    # The same pool, for units of work that only read (see `reading`).
+    reading_sessions: sessionmaker[Session]
     clock: Clock = field(default_factory=SystemClock)
-    reading_sessions: sessionmaker[Session] | None = None
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> Runtime:
@@ -38,8 +39,8 @@ class Runtime:
             settings=settings,
             engine=engine,
             sessions=session_factory(engine),
-            clock=clock or SystemClock(),
             reading_sessions=session_factory(read_only_engine(engine)),
+            clock=clock or SystemClock(),
         )
 
     @contextmanager
@@ -51,7 +52,7 @@ class Runtime:
     def reading(self) -> Iterator[Session]:
         """A unit of work that only reads (lookups, gaps, the Home tab): on SQLite it does not
         take the write lock, so concurrent lookups do not wait for each other."""
-        with session_scope(self.reading_sessions or self.sessions) as session:
+        with session_scope(self.reading_sessions) as session:
             yield session
 
     def ensure_schema(self) -> None:

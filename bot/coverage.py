@@ -1,4 +1,4 @@
-"""Manual SSO/SCIM claims: who said what covers an integration, with evidence, until when."""
+"""SSO/SCIM coverage: manual claims (who, evidence, until when) and how source facts meet them."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from bot.authorization import Actor, require_steward
+from bot.connectors.base import Coverage
 from bot.errors import InvalidInput
 from bot.inventory import get_integration
 from storage import integrations as integration_repo
 from storage.models import CoverageClaim, Integration
-from storage.vocabulary import CoverageKind, ScimStatus, SsoStatus
+from storage.vocabulary import CoverageKind, Layer, ScimStatus, Source, SsoStatus
 
 MANUAL = "manual"
 
@@ -147,3 +148,47 @@ def _set(
         integration.scim, integration.scim_source = ScimStatus(value), source
     integration.updated_at = now
     return before
+
+
+def apply_source_facts(
+    session: Session, integration: Integration, facts: Coverage, source: Source, now: datetime
+) -> None:
+    """A source's facts replace `unknown`, earlier facts and manual statements, but not a
+    manual claim that is still live. Platform SCIM never covers an application integration."""
+    scim = facts.scim
+    if (
+        scim is ScimStatus.ENABLED
+        and facts.directory_layer is Layer.PLATFORM
+        and integration.layer == Layer.APPLICATION
+    ):
+        scim = ScimStatus.PLATFORM_ONLY
+    detail: dict[str, list[str]] = {}
+    live = {
+        kind: live_claim(session, integration_id=integration.id or 0, kind=kind, now=now)
+        for kind in CoverageKind
+    }
+    sso = facts.sso
+    if (
+        sso is not None
+        and not live[CoverageKind.SSO]
+        and ((integration.sso, integration.sso_source) != (sso, source.value))
+    ):
+        detail["sso"] = [str(integration.sso), sso.value]
+        integration.sso, integration.sso_source = sso, source.value
+    if (
+        scim is not None
+        and not live[CoverageKind.SCIM]
+        and ((integration.scim, integration.scim_source) != (scim, source.value))
+    ):
+        detail["scim"] = [str(integration.scim), scim.value]
+        integration.scim, integration.scim_source = scim, source.value
+    if detail:
+        integration.updated_at = now
+        session.add(integration)
+        integration_repo.record_event(
+            session,
+            actor=f"sync:{source}",
+            action="coverage.synced",
+            integration_id=integration.id,
+            detail=detail,
+        )

@@ -71,35 +71,30 @@ class _Owning:
     owner_active: bool
 
 
-def _scope(session: Session, integration: str | None, owner: str | None) -> dict[int, _Owning]:
-    query = sa.select(
+def _owning_query() -> sa.Select[Any]:
+    """An integration as `_Owning` wants it: Core rows, stored strings as they are."""
+    return sa.select(
         col(Integration.id),
         col(Integration.name),
         col(Integration.owner),
         col(Integration.backup_owner),
-        col(Integration.layer),
-        col(Integration.sso),
-        col(Integration.scim),
+        _raw(col(Integration.layer)),
+        _raw(col(Integration.sso)),
+        _raw(col(Integration.scim)),
         col(Integration.owner_active),
     )
+
+
+def _scope(session: Session, integration: str | None, owner: str | None) -> dict[int, _Owning]:
+    query = _owning_query()
     if integration is not None:
         query = query.where(col(Integration.name) == integration)
     if owner is not None:
         query = query.where(
             or_(col(Integration.owner) == owner, col(Integration.backup_owner) == owner)
         )
-    return {
-        row.id: _Owning(
-            row.name,
-            row.owner,
-            row.backup_owner,
-            str(row.layer),
-            str(row.sso),
-            str(row.scim),
-            row.owner_active,
-        )
-        for row in session.execute(query)
-    }
+    # Through the session, not its connection: pending changes are flushed first.
+    return {row[0]: _Owning(*row[1:]) for row in session.execute(query)}
 
 
 def _conflicting_emails(session: Session) -> dict[str, dict[str, list[str]]]:
@@ -305,17 +300,7 @@ def _scope_of_ids(session: Session, wanted: set[int]) -> tuple[dict[int, _Owning
     """`_scope` for a set of integration ids, on Core rows with the stored strings as they are
     (no enum conversion): the nudge cycle asks for thousands of integrations. Also how many
     integrations there are in all."""
-    query = sa.select(
-        col(Integration.id),
-        col(Integration.name),
-        col(Integration.owner),
-        col(Integration.backup_owner),
-        _raw(col(Integration.layer)),
-        _raw(col(Integration.sso)),
-        _raw(col(Integration.scim)),
-        col(Integration.owner_active),
-    )
-    rows = session.connection().execute(query).all()
+    rows = session.connection().execute(_owning_query()).all()
     return {row[0]: _Owning(*row[1:]) for row in rows if row[0] in wanted}, len(rows)
 
 

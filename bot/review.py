@@ -233,8 +233,3 @@ def apply_rules(
                 break
     chain.append(session, items=items)
     return len(items)
-
-
-def list_rules(session: Session, *, integration_name: str) -> Sequence[LaneRule]:
-    integration = get_integration(session, integration_name)
-    return rule_repo.for_integration(session, integration_id=integration.id or 0)

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from bot import coverage as claims
 from bot.authorization import Actor, require_steward
 from bot.connectors import ConnectorKind, build_connector, check_settings
-from bot.connectors.base import ConnectorError, Coverage, SourceIdentity
+from bot.connectors.base import ConnectorError, SourceIdentity
 from bot.connectors.http import RetryPolicy
 from bot.context import Runtime
 from bot.errors import InvalidInput
@@ -27,7 +27,7 @@ from bot.review import apply_rules
 from storage import identities as identity_repo
 from storage import integrations as integration_repo
 from storage.models import Integration, SyncRun
-from storage.vocabulary import CoverageKind, Layer, ScimStatus, Source, SyncState
+from storage.vocabulary import Layer, Source, SyncState
 
 logger = logging.getLogger(__name__)
 
@@ -217,14 +217,14 @@ def _pull(
         counts.deactivated += identity_repo.deactivate_unseen(
             session, integration_id=child.id or 0, source=source, before=moment
         )
-        _apply_coverage(session, child, organisation.coverage, source, moment)
+        claims.apply_source_facts(session, child, organisation.coverage, source, moment)
         counts.declared += apply_rules(session, integration=child, now=moment)
     for child in _children(session, integration_id):
         if (child.id or 0) not in seen_children:  # the organisation is gone at the source
             counts.deactivated += identity_repo.deactivate_unseen(
                 session, integration_id=child.id or 0, source=source, before=moment
             )
-    _apply_coverage(session, integration, connector.coverage(), source, moment)
+    claims.apply_source_facts(session, integration, connector.coverage(), source, moment)
     counts.declared += apply_rules(session, integration=integration, now=moment)
     return counts, created
 
@@ -279,50 +279,6 @@ def _upsert_page(
     counts.seen += len(unique)
     counts.created += len(inserts)
     counts.updated += len(updates)
-
-
-def _apply_coverage(
-    session: Session, integration: Integration, facts: Coverage, source: Source, now: datetime
-) -> None:
-    """A source's facts replace `unknown`, earlier facts and manual statements, but not a
-    manual claim that is still live. Platform SCIM never covers an application integration."""
-    scim = facts.scim
-    if (
-        scim is ScimStatus.ENABLED
-        and facts.directory_layer is Layer.PLATFORM
-        and integration.layer == Layer.APPLICATION
-    ):
-        scim = ScimStatus.PLATFORM_ONLY
-    detail: dict[str, list[str]] = {}
-    live = {
-        kind: claims.live_claim(session, integration_id=integration.id or 0, kind=kind, now=now)
-        for kind in CoverageKind
-    }
-    sso = facts.sso
-    if (
-        sso is not None
-        and not live[CoverageKind.SSO]
-        and ((integration.sso, integration.sso_source) != (sso, source.value))
-    ):
-        detail["sso"] = [str(integration.sso), sso.value]
-        integration.sso, integration.sso_source = sso, source.value
-    if (
-        scim is not None
-        and not live[CoverageKind.SCIM]
-        and ((integration.scim, integration.scim_source) != (scim, source.value))
-    ):
-        detail["scim"] = [str(integration.scim), scim.value]
-        integration.scim, integration.scim_source = scim, source.value
-    if detail:
-        integration.updated_at = now
-        session.add(integration)
-        integration_repo.record_event(
-            session,
-            actor=f"sync:{source}",
-            action="coverage.synced",
-            integration_id=integration.id,
-            detail=detail,
-        )
 
 
 def _children(session: Session, parent_id: int) -> list[Integration]:

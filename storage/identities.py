@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -46,31 +46,6 @@ def identity_view_query() -> sa.Select[Any]:
         .outerjoin(Declaration, col(Declaration.id) == col(Identity.current_declaration_id))
         .outerjoin(LaneRule, col(LaneRule.id) == col(Declaration.rule_id))
     )
-
-
-def views_by_email(session: Session, *, email: str, limit: int) -> Sequence[Any]:
-    query = (
-        identity_view_query().where(col(Identity.email) == email).order_by(col(Integration.name))
-    )
-    return session.execute(query.limit(limit)).all()
-
-
-def views_by_external_id(session: Session, *, external_id: str, limit: int) -> Sequence[Any]:
-    query = (
-        identity_view_query()
-        .where(col(Identity.external_id) == external_id)
-        .order_by(col(Integration.name))
-    )
-    return session.execute(query.limit(limit)).all()
-
-
-def views_for_integration(session: Session, *, integration_id: int) -> Iterable[Any]:
-    query = (
-        identity_view_query()
-        .where(col(Identity.integration_id) == integration_id)
-        .order_by(col(Identity.external_id))
-    )
-    return session.execute(query.execution_options(yield_per=5000))
 
 
 def get(session: Session, *, identity_id: int) -> Identity | None:

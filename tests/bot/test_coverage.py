@@ -11,10 +11,9 @@ from bot.authorization import Actor
 from bot.clock import ManualClock
 from bot.connectors.base import Coverage
 from bot.context import Runtime
-from bot.coverage import claim_coverage, expire_claims
+from bot.coverage import apply_source_facts, claim_coverage, expire_claims
 from bot.errors import InvalidInput
 from bot.inventory import register_integration
-from bot.sync import _apply_coverage
 from storage.models import CoverageClaim
 from storage.vocabulary import CoverageKind, Layer, ScimStatus, Source, SsoStatus
 from tests.connectors.helpers import integration
@@ -60,13 +59,13 @@ def test_live_claim_outranks_a_source_fact_until_it_expires(
     _claim(runtime, owner)
     facts = Coverage(sso=SsoStatus.NONE, scim=ScimStatus.NONE, directory_layer=Layer.APPLICATION)
     with runtime.unit_of_work() as session:
-        _apply_coverage(
+        apply_source_facts(
             session, integration(session, "acme-tenant"), facts, Source.WORKOS, clock.now()
         )
     clock.advance(timedelta(days=91))
     with runtime.unit_of_work() as session:
         before = integration(session, "acme-tenant")
-        _apply_coverage(session, before, facts, Source.WORKOS, clock.now())
+        apply_source_facts(session, before, facts, Source.WORKOS, clock.now())
 
     with runtime.unit_of_work() as session:
         after = integration(session, "acme-tenant")

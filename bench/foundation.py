@@ -23,6 +23,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,6 @@ from bot.lookup import who
 from storage.declarations import verify_chain
 from storage.engine import make_engine, session_factory, session_scope
 from storage.models import Identity
-from storage.types import utcnow
 from storage.vocabulary import Layer
 
 LOOKUPS = 400
@@ -159,18 +159,23 @@ def bench_lookups(engine: Engine, summary: Any, backend: str) -> list[Row]:
 
 def bench_import(engine: Engine, backend: str, rows: int) -> list[Row]:
     data = identity_csv(rows)
+    now = datetime.now(UTC)
     sessions = session_factory(engine)
     admin = Actor("U0BENCH", is_admin=True)
     with session_scope(sessions) as session:
         for name in ("bench-import", "bench-bulk"):
-            register_integration(session, actor=admin, name=name, layer=Layer.APPLICATION)
+            register_integration(session, actor=admin, name=name, layer=Layer.APPLICATION, now=now)
     started = time.perf_counter()
     with session_scope(sessions) as session:
-        result = import_csv(session, actor=admin, integration_name="bench-import", data=data)
+        result = import_csv(
+            session, actor=admin, integration_name="bench-import", data=data, now=now
+        )
     ours = time.perf_counter() - started
     started = time.perf_counter()
     with session_scope(sessions) as session:
-        again = import_csv(session, actor=admin, integration_name="bench-import", data=data)
+        again = import_csv(
+            session, actor=admin, integration_name="bench-import", data=data, now=now
+        )
     reimport = time.perf_counter() - started
     assert (result.created, again.unchanged) == (rows, rows)
 
@@ -180,7 +185,7 @@ def bench_import(engine: Engine, backend: str, rows: int) -> list[Row]:
             sa.text("SELECT id FROM integration WHERE name = 'bench-bulk'")
         ).scalar_one()
     parsed = parse_csv(data)
-    now = utcnow()
+    now = datetime.now(UTC)
     values = [
         {
             "integration_id": bulk_id,

@@ -12,6 +12,7 @@ import os
 import tempfile
 import time
 import tracemalloc
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -88,13 +89,15 @@ def _sync(base_url: str, page_size: int, directory: str, *, traced: bool) -> tup
     migrate.upgrade(runtime.engine)
     actor = Actor("UBENCH0001", is_admin=True)
     with runtime.unit_of_work() as session:
-        register_integration(session, actor=actor, name="bench", layer=Layer.APPLICATION)
+        now = datetime.now(UTC)
+        register_integration(session, actor=actor, name="bench", layer=Layer.APPLICATION, now=now)
         connect_integration(
             session,
             actor=actor,
             integration_name="bench",
             kind=ConnectorKind.SCIM,
             settings={"url": base_url, "secret_env": VARIABLE, "page_size": page_size},
+            now=now,
         )
     if traced:  # tracing slows Python down a lot: the timed run is a separate, untraced one
         tracemalloc.start()

@@ -126,6 +126,7 @@ def integration_add(
             actor=Actor.operator(),
             name=name,
             layer=layer,
+            now=built.clock.now(),
             owner=owner,
             backup_owner=backup,
             channel=channel,
@@ -163,6 +164,7 @@ def import_command(
                 integration_name=integration,
                 data=data,
                 progress=lambda n: bar.advance(task, n),
+                now=built.clock.now(),
             )
     console.print(
         f"{result.integration}: {result.created} created, {result.updated} updated,"
@@ -243,6 +245,7 @@ def gaps(
             review_days=built.settings.review_days,
             integration=integration.strip().lower() if integration else None,
             owner=owner,
+            now=built.clock.now(),
         )
     if output_format is GapFormat.JSON:
         sys.stdout.write(json.dumps([gap_dict(g) for g in found], indent=2) + "\n")
@@ -260,7 +263,10 @@ def report_command(
     built = runtime()
     with _domain_errors(), built.unit_of_work() as session:
         evidence = report.build_report(
-            session, review_days=built.settings.review_days, integration=integration
+            session,
+            review_days=built.settings.review_days,
+            integration=integration,
+            now=built.clock.now(),
         )
         render = report.render_csv if output_format is ReportFormat.CSV else report.render_json
         text = render(session, evidence)

@@ -63,6 +63,7 @@ def connect(
                 integration_name=integration,
                 kind=kind,
                 settings={k: v for k, v in given.items() if v is not None},
+                now=built.clock.now(),
             )
             shown = ", ".join(f"{k}={v}" for k, v in found.connector_settings.items())
             name = found.name

@@ -78,6 +78,7 @@ def claim_coverage(
             "evidence": claim.evidence_url,
             "expires_at": claim.expires_at.isoformat(),
         },
+        at=now,
     )
     session.flush()
     return claim
@@ -131,6 +132,7 @@ def expire_claims(session: Session, *, now: datetime) -> list[str]:
                 action="coverage.claim_expired",
                 integration_id=integration.id,
                 detail={"kind": str(kind), "value": [before, "unknown"], "claim_id": claims.id},
+                at=now,
             )
             expired.append(integration.name)
     return expired
@@ -191,4 +193,5 @@ def apply_source_facts(
             action="coverage.synced",
             integration_id=integration.id,
             detail=detail,
+            at=now,
         )

@@ -25,7 +25,6 @@ from bot.inventory import get_integration
 from bot.review import apply_rules
 from storage import identities as identity_repo
 from storage.models import Identity
-from storage.types import utcnow
 from storage.vocabulary import IdentityKind, IdentityStatus, Source
 
 COLUMNS = ("external_id", "email", "display_name", "kind", "role", "status", "last_used_at")
@@ -287,13 +286,13 @@ def import_csv(
     actor: Actor,
     integration_name: str,
     data: bytes,
-    now: datetime | None = None,
+    now: datetime,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     integration = get_integration(session, integration_name)
     require_steward(actor, integration)
     rows = parse_csv(data)
-    moment = now or utcnow()
+    moment = now
     created, updated, unchanged = upsert_identities(
         session,
         integration_id=integration.id or 0,

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, or_
 
 from storage.models import Declaration, Identity, Integration
-from storage.types import UtcDateTime, utcnow
+from storage.types import UtcDateTime
 from storage.vocabulary import (
     Answer,
     GapKind,
@@ -133,7 +133,7 @@ def compute_gaps(
     session: Session,
     *,
     review_days: int,
-    now: datetime | None = None,
+    now: datetime,
     integration: str | None = None,
     owner: str | None = None,
 ) -> list[Gap]:
@@ -143,7 +143,7 @@ def compute_gaps(
     Identities stream through one pass; only gaps are kept, so memory grows with the
     findings, not with the inventory.
     """
-    moment = now or utcnow()
+    moment = now
     stale_before = moment - timedelta(days=review_days)
     scope = _scope(session, integration, owner)
     if not scope:

@@ -14,7 +14,6 @@ from bot.errors import Conflict, InvalidInput, NotFound
 from storage import identities as identity_repo
 from storage import integrations as integration_repo
 from storage.models import Identity, Integration
-from storage.types import utcnow
 from storage.vocabulary import IdentityKind, Layer, ScimStatus, Source, SsoStatus
 
 
@@ -36,7 +35,7 @@ def register_integration(
     channel: str | None = None,
     sso: SsoStatus = SsoStatus.UNKNOWN,
     scim: ScimStatus = ScimStatus.UNKNOWN,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Integration:
     """Anyone may register an integration; the owner defaults to whoever registers it."""
     slug = validation.integration_name(name)
@@ -46,7 +45,6 @@ def register_integration(
         raise InvalidInput("The backup owner must be someone other than the owner.")
     if integration_repo.get_by_name(session, name=slug) is not None:
         raise Conflict(f"`{slug}` is already registered; try `/boundary who {slug}`.")
-    now = now or utcnow()
     integration = Integration(
         name=slug,
         layer=layer,
@@ -86,7 +84,7 @@ def change_owner(
     name: str,
     owner: str | None = None,
     backup_owner: str | None = _UNCHANGED,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Integration:
     """Reassign the owner and/or the backup owner (None clears the backup)."""
     integration = get_integration(session, name)
@@ -105,7 +103,7 @@ def change_owner(
     if new_owner != integration.owner:
         integration.owner_active = True  # the orphan check confirms it on its next run
     integration.owner, integration.backup_owner = new_owner, new_backup
-    moment = now or utcnow()
+    moment = now
     integration.updated_at = moment
     session.add(integration)
     integration_repo.record_event(
@@ -126,6 +124,7 @@ def set_coverage(
     name: str,
     sso: SsoStatus | None = None,
     scim: ScimStatus | None = None,
+    now: datetime,
 ) -> Integration:
     """A manual statement of SSO or SCIM status, recorded as an audit event."""
     integration = get_integration(session, name)
@@ -137,7 +136,7 @@ def set_coverage(
     if scim is not None:
         detail["scim"] = [str(integration.scim), str(scim)]
         integration.scim, integration.scim_source = scim, "manual"
-    integration.updated_at = utcnow()
+    integration.updated_at = now
     session.add(integration)
     integration_repo.record_event(
         session,
@@ -145,6 +144,7 @@ def set_coverage(
         action="integration.coverage_set",
         integration_id=integration.id,
         detail=detail,
+        at=now,
     )
     return integration
 
@@ -169,7 +169,7 @@ def add_identity(
     kind: IdentityKind = IdentityKind.HUMAN,
     display_name: str | None = None,
     role: str | None = None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Identity:
     """Add one identity by hand. An email is used as the external id too."""
     integration = get_integration(session, integration_name)
@@ -181,7 +181,7 @@ def add_identity(
         session, integration_id=integration.id or 0, external_id=external_id
     ):
         raise Conflict(f"`{external_id}` is already an identity of `{integration.name}`.")
-    moment = now or utcnow()
+    moment = now
     identity = Identity(
         integration_id=integration.id or 0,
         external_id=external_id,

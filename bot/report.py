@@ -18,7 +18,6 @@ from bot.lookup import IdentityView
 from storage import identities as identity_repo
 from storage.declarations import verify_chain
 from storage.models import Identity, Integration
-from storage.types import utcnow
 
 IDENTITY_FIELDS = (
     "integration",
@@ -63,7 +62,7 @@ def build_report(
     *,
     review_days: int,
     integration: str | None = None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Report:
     names = (
         [get_integration(session, integration).name]
@@ -72,7 +71,7 @@ def build_report(
     )
     check = verify_chain(session)
     return Report(
-        generated_at=now or utcnow(),
+        generated_at=now,
         integrations=names,
         chain_ok=check.ok,
         chain_count=check.count,

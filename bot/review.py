@@ -17,7 +17,6 @@ from storage import identities as identity_repo
 from storage import integrations as integration_repo
 from storage import rules as rule_repo
 from storage.models import Declaration, Identity, Integration, LaneRule
-from storage.types import utcnow
 from storage.vocabulary import Answer, IdentityKind, IdentityStatus, RuleMatch
 
 
@@ -47,7 +46,7 @@ def declare(
     identity_id: int,
     answer: Answer,
     note: str | None = None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Recorded:
     """Record one owner's answer for one identity (re-declaring the same lane refreshes it)."""
     identity = identity_repo.get(session, identity_id=identity_id)
@@ -56,7 +55,7 @@ def declare(
     integration = integration_repo.get_by_id(session, integration_id=identity.integration_id)
     assert integration is not None
     require_steward(actor, integration)
-    moment = now or utcnow()
+    moment = now
     chain.append(
         session,
         items=[
@@ -95,12 +94,12 @@ def declare_remaining(
     integration_name: str,
     answer: Answer,
     note: str | None = None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Recorded:
     """Give every active identity that has no lane yet the same answer."""
     integration = get_integration(session, integration_name)
     require_steward(actor, integration)
-    moment = now or utcnow()
+    moment = now
     pending = identity_repo.undeclared(session, integration_id=integration.id or 0)
     items = [
         chain.NewDeclaration(
@@ -156,7 +155,7 @@ def add_rule(
     integration_name: str,
     rule: str,
     answer: Answer,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Recorded:
     """Create a lane rule and declare every undeclared identity it covers, naming the rule."""
     if answer is Answer.REMOVE:
@@ -167,7 +166,7 @@ def add_rule(
     existing = rule_repo.find(session, integration_id=integration.id or 0, match=match, value=value)
     if existing is not None and existing.answer != answer:
         raise Conflict(f"`{integration.name}` already has `{match}:{value}` → `{existing.answer}`.")
-    moment = now or utcnow()
+    moment = now
     if existing is None:
         existing = LaneRule(
             integration_id=integration.id or 0,
@@ -185,6 +184,7 @@ def add_rule(
             action="rule.added",
             integration_id=integration.id,
             detail={"rule": f"{match}:{value}", "answer": str(answer)},
+            at=moment,
         )
     count = apply_rules(session, integration=integration, now=moment, rules=[existing])
     return Recorded(integration.name, answer, count, actor.user_id, moment, rule=existing)
@@ -194,7 +194,7 @@ def apply_rules(
     session: Session,
     *,
     integration: Integration,
-    now: datetime | None = None,
+    now: datetime,
     rules: Sequence[LaneRule] | None = None,
 ) -> int:
     """Declare undeclared identities that a rule covers; the first matching rule wins.
@@ -209,7 +209,7 @@ def apply_rules(
     )
     if not active_rules:
         return 0
-    moment = now or utcnow()
+    moment = now
     items = []
     for identity in identity_repo.undeclared(session, integration_id=integration.id or 0):
         if identity.status != IdentityStatus.ACTIVE:

@@ -65,12 +65,14 @@ def connect_integration(
     integration_name: str,
     kind: ConnectorKind,
     settings: dict[str, Any],
+    now: datetime,
 ) -> Integration:
     """Store a connector's non-secret settings; the secret stays in the named variable."""
     integration = get_integration(session, integration_name)
     require_steward(actor, integration)
     checked = check_settings(kind, settings)
     integration.connector_kind, integration.connector_settings = kind.value, checked
+    integration.updated_at = now
     session.add(integration)
     integration_repo.record_event(
         session,
@@ -78,6 +80,7 @@ def connect_integration(
         action="connector.configured",
         integration_id=integration.id,
         detail={"kind": kind.value, "settings": checked},
+        at=now,
     )
     return integration
 
@@ -206,7 +209,9 @@ def _pull(
     created: list[str] = []
     seen_children: set[int] = set()
     for organisation in connector.organisations():
-        child, is_new = _child(session, integration, organisation.external_ref, organisation.name)
+        child, is_new = _child(
+            session, integration, organisation.external_ref, organisation.name, now=moment
+        )
         seen_children.add(child.id or 0)
         if is_new:
             created.append(child.name)
@@ -286,7 +291,7 @@ def _children(session: Session, parent_id: int) -> list[Integration]:
 
 
 def _child(
-    session: Session, parent: Integration, external_ref: str, name: str
+    session: Session, parent: Integration, external_ref: str, name: str, *, now: datetime
 ) -> tuple[Integration, bool]:
     """The application integration of one customer organisation, created on first sight."""
     found = session.exec(
@@ -309,8 +314,8 @@ def _child(
         external_ref=external_ref[:255],
         parent_id=parent.id,
         created_by=f"sync:{parent.connector_kind}",
-        created_at=parent.updated_at,
-        updated_at=parent.updated_at,
+        created_at=now,
+        updated_at=now,
     )
     integration_repo.add(session, integration=child)
     integration_repo.record_event(
@@ -319,6 +324,7 @@ def _child(
         action="integration.registered",
         integration_id=child.id,
         detail={"layer": "application", "owner": parent.owner, "organisation": name[:255]},
+        at=now,
     )
     return child, True
 

@@ -9,7 +9,6 @@ from typing import Any
 from sqlmodel import Session, col, or_, select
 
 from storage.models import AuditEvent, Integration
-from storage.types import utcnow
 
 
 def get_by_name(session: Session, *, name: str) -> Integration | None:
@@ -47,7 +46,7 @@ def record_event(
     action: str,
     integration_id: int | None,
     detail: dict[str, Any] | None = None,
-    at: datetime | None = None,
+    at: datetime,
 ) -> None:
     session.add(
         AuditEvent(
@@ -55,7 +54,7 @@ def record_event(
             action=action,
             integration_id=integration_id,
             detail=detail or {},
-            at=at or utcnow(),
+            at=at,
         )
     )
 

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from storage.types import UtcDateTime, enum_type, utcnow
+from storage.types import UtcDateTime, enum_type
 from storage.vocabulary import (
     Answer,
     CoverageKind,
@@ -37,7 +37,9 @@ GENESIS_HASH = "0" * 64
 def _when(*, nullable: bool = False, index: bool = False) -> Any:
     if nullable:
         return Field(default=None, sa_type=UtcDateTime, nullable=True, index=index)
-    return Field(default_factory=utcnow, sa_type=UtcDateTime, nullable=False, index=index)
+    # No default: the wall clock is read only by the composition root, so every write names its
+    # moment (a forgotten one fails on NOT NULL instead of silently using today's date).
+    return Field(sa_type=UtcDateTime, nullable=False, index=index)
 
 
 class Integration(SQLModel, table=True):

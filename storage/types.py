@@ -51,7 +51,3 @@ def enum_type(enum: type[StrEnum], column: str) -> sa.Enum:
         name=column,
         validate_strings=True,
     )
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)

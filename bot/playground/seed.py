@@ -66,6 +66,7 @@ def seed(session: Session, *, now: datetime) -> None:
         channel=CHANNEL_ID,
         sso=SsoStatus.ENFORCED,
         scim=ScimStatus.ENABLED,
+        now=now,
     )
     register_integration(
         session,
@@ -74,6 +75,7 @@ def seed(session: Session, *, now: datetime) -> None:
         layer=Layer.APPLICATION,
         sso=SsoStatus.ENFORCED,
         scim=ScimStatus.ENABLED,
+        now=now,
     )
     # SSO but no directory: the `scim` gap, and customer offboarding nobody automates.
     register_integration(
@@ -83,6 +85,7 @@ def seed(session: Session, *, now: datetime) -> None:
         layer=Layer.APPLICATION,
         sso=SsoStatus.ENFORCED,
         scim=ScimStatus.NONE,
+        now=now,
     )
     for integration, rows in (
         ("openai-platform", _OPENAI),

@@ -15,12 +15,12 @@ from bot.errors import NotAllowed
 from bot.inventory import add_identity, change_owner, register_integration, set_coverage
 from bot.review import add_rule, declare, declare_remaining
 from storage.vocabulary import Answer, Layer, ScimStatus
-from tests.conftest import ADMIN, BACKUP, OWNER, STRANGER
+from tests.conftest import ADMIN, BACKUP, NOW, OWNER, STRANGER
 
 WRITES: dict[str, Callable[[Session, Actor, int], Any]] = {
-    "declare": lambda s, a, i: declare(s, actor=a, identity_id=i, answer=Answer.WORKFORCE),
+    "declare": lambda s, a, i: declare(s, actor=a, identity_id=i, answer=Answer.WORKFORCE, now=NOW),
     "declare_remaining": lambda s, a, _: declare_remaining(
-        s, actor=a, integration_name="openai-platform", answer=Answer.WORKFORCE
+        s, actor=a, integration_name="openai-platform", answer=Answer.WORKFORCE, now=NOW
     ),
     "add_rule": lambda s, a, _: add_rule(
         s,
@@ -28,18 +28,19 @@ WRITES: dict[str, Callable[[Session, Actor, int], Any]] = {
         integration_name="openai-platform",
         rule="domain:corp.com",
         answer=Answer.WORKFORCE,
+        now=NOW,
     ),
     "add_identity": lambda s, a, _: add_identity(
-        s, actor=a, integration_name="openai-platform", id_or_email="new@corp.com"
+        s, actor=a, integration_name="openai-platform", id_or_email="new@corp.com", now=NOW
     ),
     "change_owner": lambda s, a, _: change_owner(
-        s, actor=a, name="openai-platform", owner="U0NEWOWNER"
+        s, actor=a, name="openai-platform", owner="U0NEWOWNER", now=NOW
     ),
     "set_coverage": lambda s, a, _: set_coverage(
-        s, actor=a, name="openai-platform", scim=ScimStatus.ENABLED
+        s, actor=a, name="openai-platform", scim=ScimStatus.ENABLED, now=NOW
     ),
     "import_csv": lambda s, a, _: import_csv(
-        s, actor=a, integration_name="openai-platform", data=b"external_id\nfrom-csv\n"
+        s, actor=a, integration_name="openai-platform", data=b"external_id\nfrom-csv\n", now=NOW
     ),
 }
 
@@ -62,9 +63,14 @@ def identity_id(session: Session) -> int:
         name="openai-platform",
         layer=Layer.PLATFORM,
         backup_owner=BACKUP,
+        now=NOW,
     )
     identity = add_identity(
-        session, actor=Actor(OWNER), integration_name="openai-platform", id_or_email="a@corp.com"
+        session,
+        actor=Actor(OWNER),
+        integration_name="openai-platform",
+        id_or_email="a@corp.com",
+        now=NOW,
     )
     return identity.id or 0
 
@@ -99,7 +105,9 @@ def test_admin_is_whoever_the_settings_list() -> None:
 
 
 def test_the_former_owner_loses_the_right_to_write(session: Session, identity_id: int) -> None:
-    change_owner(session, actor=Actor(OWNER), name="openai-platform", owner="U0NEWOWNER")
+    change_owner(session, actor=Actor(OWNER), name="openai-platform", owner="U0NEWOWNER", now=NOW)
 
     with pytest.raises(NotAllowed):
-        declare(session, actor=Actor(OWNER), identity_id=identity_id, answer=Answer.CUSTOMER)
+        declare(
+            session, actor=Actor(OWNER), identity_id=identity_id, answer=Answer.CUSTOMER, now=NOW
+        )

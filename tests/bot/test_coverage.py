@@ -16,6 +16,7 @@ from bot.errors import InvalidInput
 from bot.inventory import register_integration
 from storage.models import CoverageClaim
 from storage.vocabulary import CoverageKind, Layer, ScimStatus, Source, SsoStatus
+from tests.conftest import NOW
 from tests.connectors.helpers import integration
 
 
@@ -23,7 +24,9 @@ def _claim(
     runtime: Runtime, owner: Actor, value: str = "enabled", evidence: str = "https://x/1"
 ) -> CoverageClaim:
     with runtime.unit_of_work() as session:
-        register_integration(session, actor=owner, name="acme-tenant", layer=Layer.APPLICATION)
+        register_integration(
+            session, actor=owner, name="acme-tenant", layer=Layer.APPLICATION, now=NOW
+        )
         return claim_coverage(
             session,
             actor=owner,

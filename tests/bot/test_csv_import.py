@@ -29,7 +29,7 @@ GOOD = (
 
 @pytest.fixture
 def tenant(session: Session, owner: Actor) -> Session:
-    register_integration(session, actor=owner, name="acme-tenant", layer=Layer.APPLICATION)
+    register_integration(session, actor=owner, name="acme-tenant", layer=Layer.APPLICATION, now=NOW)
     return session
 
 
@@ -91,6 +91,7 @@ def test_import_applies_lane_rules_to_new_identities(tenant: Session, owner: Act
         integration_name="acme-tenant",
         rule="domain:acme.com",
         answer=Answer.CUSTOMER,
+        now=NOW,
     )
 
     result = _import(tenant, owner, GOOD)

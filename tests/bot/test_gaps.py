@@ -35,7 +35,7 @@ def _integration(
     sso: SsoStatus = SsoStatus.ENFORCED,
     scim: ScimStatus = ScimStatus.ENABLED,
 ) -> None:
-    register_integration(session, actor=owner, name=name, layer=layer, sso=sso, scim=scim)
+    register_integration(session, actor=owner, name=name, layer=layer, sso=sso, scim=scim, now=NOW)
 
 
 def _identity(
@@ -147,7 +147,9 @@ def test_no_sso_gap_without_active_humans(session: Session, owner: Actor) -> Non
     key = _identity(session, owner, "openai-platform", "key-1", IdentityKind.API_KEY)
     dev = _identity(session, owner, "openai-platform", "gone@corp.com")
     for identity in (key, dev):
-        declare(session, actor=owner, identity_id=identity.id or 0, answer=Answer.WORKFORCE)
+        declare(
+            session, actor=owner, identity_id=identity.id or 0, answer=Answer.WORKFORCE, now=NOW
+        )
     _deactivate(session, dev)
 
     assert _gaps(session) == []
@@ -176,7 +178,7 @@ def test_platform_scim_only_is_no_gap_on_the_platform_itself(
 
 def test_setting_scim_enabled_closes_the_scim_gap(session: Session, owner: Actor) -> None:
     _integration(session, owner, "acme-tenant", Layer.APPLICATION, scim=ScimStatus.NONE)
-    set_coverage(session, actor=owner, name="acme-tenant", scim=ScimStatus.ENABLED)
+    set_coverage(session, actor=owner, name="acme-tenant", scim=ScimStatus.ENABLED, now=NOW)
 
     assert _gaps(session) == []
 
@@ -253,7 +255,7 @@ def test_same_lane_everywhere_is_not_cross_lane(session: Session, owner: Actor) 
     _integration(session, owner, "github", Layer.PLATFORM)
     for name in ("openai-platform", "github"):
         person = _identity(session, owner, name, "pat@corp.com")
-        declare(session, actor=owner, identity_id=person.id or 0, answer=Answer.WORKFORCE)
+        declare(session, actor=owner, identity_id=person.id or 0, answer=Answer.WORKFORCE, now=NOW)
 
     assert _gaps(session) == []
 
@@ -314,11 +316,11 @@ def test_gaps_come_most_urgent_first_and_scope_by_owner(
     _integration(session, owner, "acme-tenant", Layer.APPLICATION, scim=ScimStatus.NONE)
     _identity(session, owner, "acme-tenant", "new@acme.com")
     register_integration(
-        session, actor=admin, name="other", layer=Layer.PLATFORM, owner="U0SOMEONE"
+        session, actor=admin, name="other", layer=Layer.PLATFORM, owner="U0SOMEONE", now=NOW
     )
     _identity(session, admin, "other", "k", IdentityKind.API_KEY)
     old_key = _identity(session, owner, "acme-tenant", "old-key", IdentityKind.API_KEY)
-    declare(session, actor=owner, identity_id=old_key.id or 0, answer=Answer.REMOVE)
+    declare(session, actor=owner, identity_id=old_key.id or 0, answer=Answer.REMOVE, now=NOW)
 
     mine = _gaps(session, owner=OWNER)
 

@@ -16,14 +16,14 @@ from bot.inventory import (
 )
 from storage import integrations as integration_repo
 from storage.vocabulary import IdentityKind, Layer
-from tests.conftest import BACKUP, OWNER
+from tests.conftest import BACKUP, NOW, OWNER
 
 
 def test_registering_defaults_the_owner_and_records_an_event(
     session: Session, owner: Actor
 ) -> None:
     created = register_integration(
-        session, actor=owner, name="OpenAI-Platform", layer=Layer.PLATFORM
+        session, actor=owner, name="OpenAI-Platform", layer=Layer.PLATFORM, now=NOW
     )
 
     assert (created.name, created.owner, created.backup_owner) == ("openai-platform", OWNER, None)
@@ -34,37 +34,39 @@ def test_registering_defaults_the_owner_and_records_an_event(
 @pytest.mark.parametrize("name", ["", "-x", "Has Space", "a" * 65, "x_y", "ünï"])
 def test_a_name_that_is_not_a_slug_is_refused(session: Session, owner: Actor, name: str) -> None:
     with pytest.raises(InvalidInput, match="slug"):
-        register_integration(session, actor=owner, name=name, layer=Layer.PLATFORM)
+        register_integration(session, actor=owner, name=name, layer=Layer.PLATFORM, now=NOW)
 
     assert list_integrations(session) == []
 
 
 def test_a_taken_name_is_a_conflict(session: Session, owner: Actor) -> None:
-    register_integration(session, actor=owner, name="github", layer=Layer.PLATFORM)
+    register_integration(session, actor=owner, name="github", layer=Layer.PLATFORM, now=NOW)
 
     with pytest.raises(Conflict):
-        register_integration(session, actor=owner, name="GitHub", layer=Layer.APPLICATION)
+        register_integration(session, actor=owner, name="GitHub", layer=Layer.APPLICATION, now=NOW)
 
 
 def test_backup_must_differ_from_owner(session: Session, owner: Actor) -> None:
     with pytest.raises(InvalidInput, match="backup owner"):
         register_integration(
-            session, actor=owner, name="github", layer=Layer.PLATFORM, backup_owner=OWNER
+            session, actor=owner, name="github", layer=Layer.PLATFORM, backup_owner=OWNER, now=NOW
         )
 
 
 def test_owner_must_be_a_slack_user_id(session: Session, owner: Actor) -> None:
     with pytest.raises(InvalidInput, match="Slack user id"):
-        register_integration(session, actor=owner, name="github", layer=Layer.PLATFORM, owner="bob")
+        register_integration(
+            session, actor=owner, name="github", layer=Layer.PLATFORM, owner="bob", now=NOW
+        )
 
 
 def test_change_owner_and_clear_backup_is_audited(session: Session, owner: Actor) -> None:
     created = register_integration(
-        session, actor=owner, name="github", layer=Layer.PLATFORM, backup_owner=BACKUP
+        session, actor=owner, name="github", layer=Layer.PLATFORM, backup_owner=BACKUP, now=NOW
     )
 
     changed = change_owner(
-        session, actor=owner, name="github", owner="U0NEWOWNER", backup_owner=None
+        session, actor=owner, name="github", owner="U0NEWOWNER", backup_owner=None, now=NOW
     )
 
     assert (changed.owner, changed.backup_owner) == ("U0NEWOWNER", None)
@@ -78,9 +80,9 @@ def test_unknown_integration_is_not_found(session: Session) -> None:
 
 
 def test_email_identity_is_normalised_and_unique(session: Session, owner: Actor) -> None:
-    register_integration(session, actor=owner, name="github", layer=Layer.PLATFORM)
+    register_integration(session, actor=owner, name="github", layer=Layer.PLATFORM, now=NOW)
     added = add_identity(
-        session, actor=owner, integration_name="github", id_or_email="Pat@Corp.COM"
+        session, actor=owner, integration_name="github", id_or_email="Pat@Corp.COM", now=NOW
     )
 
     assert (added.external_id, added.email, added.kind) == (
@@ -89,12 +91,14 @@ def test_email_identity_is_normalised_and_unique(session: Session, owner: Actor)
         IdentityKind.HUMAN,
     )
     with pytest.raises(Conflict):
-        add_identity(session, actor=owner, integration_name="github", id_or_email="pat@corp.com")
+        add_identity(
+            session, actor=owner, integration_name="github", id_or_email="pat@corp.com", now=NOW
+        )
 
 
 @pytest.mark.parametrize("value", ["", "  ", "bad@", "x" * 256])
 def test_bad_identity_is_refused(session: Session, owner: Actor, value: str) -> None:
-    register_integration(session, actor=owner, name="github", layer=Layer.PLATFORM)
+    register_integration(session, actor=owner, name="github", layer=Layer.PLATFORM, now=NOW)
 
     with pytest.raises(InvalidInput):
-        add_identity(session, actor=owner, integration_name="github", id_or_email=value)
+        add_identity(session, actor=owner, integration_name="github", id_or_email=value, now=NOW)

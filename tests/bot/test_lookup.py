@@ -24,14 +24,17 @@ def inventory(session: Session, owner: Actor, admin: Actor) -> Session:
         backup_owner=BACKUP,
         sso=SsoStatus.ENFORCED,
         scim=ScimStatus.ENABLED,
+        now=NOW,
     )
     register_integration(
-        session, actor=owner, name="acme-tenant", layer=Layer.APPLICATION, owner=BACKUP
+        session, actor=owner, name="acme-tenant", layer=Layer.APPLICATION, owner=BACKUP, now=NOW
     )
     for integration in ("openai-platform", "acme-tenant"):
-        add_identity(session, actor=admin, integration_name=integration, id_or_email="Pat@Corp.com")
+        add_identity(
+            session, actor=admin, integration_name=integration, id_or_email="Pat@Corp.com", now=NOW
+        )
     key = add_identity(
-        session, actor=owner, integration_name="openai-platform", id_or_email="key-prod"
+        session, actor=owner, integration_name="openai-platform", id_or_email="key-prod", now=NOW
     )
     declare(
         session, actor=owner, identity_id=key.id or 0, answer=Answer.WORKFORCE, note="ci", now=NOW

@@ -28,9 +28,15 @@ def evidence(session: Session, owner: Actor) -> Session:
         layer=Layer.PLATFORM,
         sso=SsoStatus.ENFORCED,
         scim=ScimStatus.ENABLED,
+        now=NOW,
     )
     register_integration(
-        session, actor=owner, name="acme-tenant", layer=Layer.APPLICATION, sso=SsoStatus.ENFORCED
+        session,
+        actor=owner,
+        name="acme-tenant",
+        layer=Layer.APPLICATION,
+        sso=SsoStatus.ENFORCED,
+        now=NOW,
     )
     key = add_identity(
         session,
@@ -38,6 +44,7 @@ def evidence(session: Session, owner: Actor) -> Session:
         integration_name="openai-platform",
         id_or_email="key-prod",
         kind=IdentityKind.API_KEY,
+        now=NOW,
     )
     declare(
         session,
@@ -47,7 +54,9 @@ def evidence(session: Session, owner: Actor) -> Session:
         note="deploy key, rotated monthly",
         now=NOW - timedelta(days=3),
     )
-    add_identity(session, actor=owner, integration_name="acme-tenant", id_or_email="c@acme.com")
+    add_identity(
+        session, actor=owner, integration_name="acme-tenant", id_or_email="c@acme.com", now=NOW
+    )
     return session
 
 
@@ -110,7 +119,7 @@ def test_report_for_one_integration_holds_only_its_identities(evidence: Session)
 
 def test_report_for_an_unknown_integration_is_not_found(evidence: Session) -> None:
     with pytest.raises(NotFound):
-        build_report(evidence, review_days=90, integration="nope")
+        build_report(evidence, review_days=90, integration="nope", now=NOW)
 
 
 def test_a_stale_lane_shows_in_the_identity_row(evidence: Session) -> None:

@@ -16,13 +16,19 @@ from tests.conftest import NOW
 
 
 def _platform(session: Session, owner: Actor) -> None:
-    register_integration(session, actor=owner, name="openai-platform", layer=Layer.PLATFORM)
+    register_integration(
+        session, actor=owner, name="openai-platform", layer=Layer.PLATFORM, now=NOW
+    )
 
 
 def test_declare_records_lane_and_previous_value(session: Session, owner: Actor) -> None:
     _platform(session, owner)
     identity = add_identity(
-        session, actor=owner, integration_name="openai-platform", id_or_email="dev@corp.com"
+        session,
+        actor=owner,
+        integration_name="openai-platform",
+        id_or_email="dev@corp.com",
+        now=NOW,
     )
     declare(session, actor=owner, identity_id=identity.id or 0, answer=Answer.CUSTOMER, now=NOW)
     declare(
@@ -45,11 +51,13 @@ def test_declare_records_lane_and_previous_value(session: Session, owner: Actor)
 def test_stranger_cannot_declare(session: Session, owner: Actor, stranger: Actor) -> None:
     _platform(session, owner)
     identity = add_identity(
-        session, actor=owner, integration_name="openai-platform", id_or_email="k1"
+        session, actor=owner, integration_name="openai-platform", id_or_email="k1", now=NOW
     )
 
     with pytest.raises(NotAllowed):
-        declare(session, actor=stranger, identity_id=identity.id or 0, answer=Answer.WORKFORCE)
+        declare(
+            session, actor=stranger, identity_id=identity.id or 0, answer=Answer.WORKFORCE, now=NOW
+        )
 
     assert verify_chain(session).count == 0
 
@@ -62,7 +70,12 @@ def test_rule_declares_matching_identities_and_names_itself(session: Session, ow
         ("h", IdentityKind.HUMAN),
     ):
         add_identity(
-            session, actor=owner, integration_name="openai-platform", id_or_email=name, kind=kind
+            session,
+            actor=owner,
+            integration_name="openai-platform",
+            id_or_email=name,
+            kind=kind,
+            now=NOW,
         )
 
     recorded = add_rule(
@@ -71,9 +84,10 @@ def test_rule_declares_matching_identities_and_names_itself(session: Session, ow
         integration_name="openai-platform",
         rule="kind:service_account",
         answer=Answer.WORKFORCE,
+        now=NOW,
     )
     rest = declare_remaining(
-        session, actor=owner, integration_name="openai-platform", answer=Answer.CUSTOMER
+        session, actor=owner, integration_name="openai-platform", answer=Answer.CUSTOMER, now=NOW
     )
 
     assert (recorded.count, rest.count) == (2, 1)

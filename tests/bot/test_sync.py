@@ -14,6 +14,7 @@ from bot.inventory import register_integration
 from bot.review import add_rule
 from bot.sync import connect_integration, sync_all, sync_integration
 from storage.vocabulary import Answer, IdentityStatus, Layer
+from tests.conftest import NOW
 from tests.connectors.helpers import connected, identities, integration
 
 HEADER = "external_id,email,kind\n"
@@ -37,6 +38,7 @@ def test_lane_rules_declare_new_identities_on_every_sync(
             integration_name="acme-tenant",
             rule="domain:acme.com",
             answer=Answer.CUSTOMER,
+            now=NOW,
         )
     _csv(tmp_path, "a,a@acme.com,human\nb,b@acme.com,human\nc,c@other.com,human\n")
 
@@ -55,7 +57,9 @@ def test_sync_all_syncs_every_connected_integration_and_deactivates_dropped_rows
     path = _csv(tmp_path, "a,,human\nb,,human\n")
     connected(runtime, owner, "files", Layer.PLATFORM, ConnectorKind.CSV, path=str(path))
     with runtime.unit_of_work() as session:
-        register_integration(session, actor=owner, name="unconnected", layer=Layer.PLATFORM)
+        register_integration(
+            session, actor=owner, name="unconnected", layer=Layer.PLATFORM, now=NOW
+        )
     sync_all(runtime)
     _csv(tmp_path, "a,,human\n")
 
@@ -88,7 +92,7 @@ def test_connect_refuses_a_secret_in_place_of_a_variable_name(
     runtime: Runtime, owner: Actor
 ) -> None:
     with runtime.unit_of_work() as session:
-        register_integration(session, actor=owner, name="dir", layer=Layer.APPLICATION)
+        register_integration(session, actor=owner, name="dir", layer=Layer.APPLICATION, now=NOW)
         with pytest.raises(InvalidInput, match="names an environment variable"):
             connect_integration(
                 session,
@@ -96,6 +100,7 @@ def test_connect_refuses_a_secret_in_place_of_a_variable_name(
                 integration_name="dir",
                 kind=ConnectorKind.SCIM,
                 settings={"url": "https://scim.example.com/v2", "secret_env": "sk-live-abc123"},
+                now=NOW,
             )
     with runtime.unit_of_work() as session:
         assert integration(session, "dir").connector_kind is None
@@ -122,4 +127,5 @@ def test_stranger_cannot_connect_or_sync(
             integration_name="files",
             kind=ConnectorKind.CSV,
             settings={"path": "/etc/passwd"},
+            now=NOW,
         )

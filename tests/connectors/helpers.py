@@ -14,6 +14,7 @@ from bot.inventory import register_integration
 from bot.sync import connect_integration
 from storage.models import Identity, Integration, SyncRun
 from storage.vocabulary import Layer
+from tests.conftest import NOW
 
 
 class Sleeps(list[float]):
@@ -38,9 +39,9 @@ def connected(
     **settings: Any,
 ) -> None:
     with runtime.unit_of_work() as session:
-        register_integration(session, actor=owner, name=name, layer=layer)
+        register_integration(session, actor=owner, name=name, layer=layer, now=NOW)
         connect_integration(
-            session, actor=owner, integration_name=name, kind=kind, settings=settings
+            session, actor=owner, integration_name=name, kind=kind, settings=settings, now=NOW
         )
 
 

@@ -14,6 +14,7 @@ from bot.context import Runtime
 from bot.gaps import compute_gaps
 from bot.sync import SyncOutcome, sync_integration
 from storage.vocabulary import GapKind, IdentityKind, IdentityStatus, Layer, ScimStatus, SyncState
+from tests.conftest import NOW
 from tests.connectors.helpers import Sleeps, connected, identities, integration, no_wait_retry
 from tests.connectors.servers import Reply, StandIn, cursor_pages, stand_in
 
@@ -225,7 +226,7 @@ def test_openai_admin_key_owned_by_a_departed_user_shows_up_for_review(
 
     with runtime.unit_of_work() as session:
         key = identities(session, NAME)["key_admin_gone"]
-        gaps = compute_gaps(session, review_days=90, integration=NAME)
+        gaps = compute_gaps(session, review_days=90, integration=NAME, now=NOW)
     assert key.owned_by == "user-departed"
     assert "no longer in the org" in key.display_name
     assert (GapKind.UNDECLARED, "key_admin_gone") in {(g.kind, g.identity) for g in gaps}

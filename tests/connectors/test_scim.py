@@ -13,6 +13,7 @@ from bot.context import Runtime
 from bot.gaps import compute_gaps
 from bot.sync import sync_integration
 from storage.vocabulary import GapKind, IdentityStatus, Layer, ScimStatus, SyncState
+from tests.conftest import NOW
 from tests.connectors.helpers import connected, identities, integration, no_wait_retry, runs
 from tests.connectors.servers import ScimServer, scim_server
 
@@ -139,5 +140,5 @@ def test_platform_directory_scim_is_platform_only_for_an_application_integration
 
     with runtime.unit_of_work() as session:
         assert integration(session, "acme-tenant").scim == ScimStatus.PLATFORM_ONLY
-        gaps = compute_gaps(session, review_days=90, integration="acme-tenant")
+        gaps = compute_gaps(session, review_days=90, integration="acme-tenant", now=NOW)
     assert GapKind.SCIM in {gap.kind for gap in gaps}

@@ -13,6 +13,7 @@ from bot.context import Runtime
 from bot.gaps import compute_gaps
 from bot.sync import sync_integration
 from storage.vocabulary import GapKind, IdentityStatus, Layer, ScimStatus, SsoStatus
+from tests.conftest import NOW
 from tests.connectors.helpers import connected, identities, integration, no_wait_retry
 from tests.connectors.servers import Reply, StandIn, cursor_pages, stand_in
 
@@ -136,7 +137,7 @@ def test_workos_organisations_become_application_integrations_with_the_right_gap
     with runtime.unit_of_work() as session:
         globex = integration(session, "customer-app-globex")
         initech_people = identities(session, "customer-app-initech")
-        gaps = {(g.kind, g.integration) for g in compute_gaps(session, review_days=90)}
+        gaps = {(g.kind, g.integration) for g in compute_gaps(session, review_days=90, now=NOW)}
     assert outcome.ok, outcome.error
     assert sorted(outcome.new_integrations) == [
         "customer-app-globex",
@@ -257,7 +258,7 @@ def test_okta_bookmark_app_yields_an_sso_gap_and_users_page_through_link_headers
     with runtime.unit_of_work() as session:
         wiki = integration(session, "wiki")
         people = identities(session, "wiki")
-        gaps = {g.kind for g in compute_gaps(session, review_days=90, integration="wiki")}
+        gaps = {g.kind for g in compute_gaps(session, review_days=90, integration="wiki", now=NOW)}
     assert outcome.ok, outcome.error
     assert (wiki.sso, wiki.scim) == (SsoStatus.NONE, ScimStatus.NONE)
     assert GapKind.SSO in gaps

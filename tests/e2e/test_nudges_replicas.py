@@ -68,13 +68,20 @@ def _seed(url: str, owners: int) -> list[str]:
                     sso=SsoStatus.ENFORCED,
                     scim=ScimStatus.ENABLED,
                     created_by="seed",
+                    created_at=LA_0930,
+                    updated_at=LA_0930,
                 )
             )
             session.add(SlackUser(user_id=owner, tz="America/Los_Angeles", checked_at=LA_0930))
         session.flush()
         for integration in session.exec(select(Integration)).all():
             session.add(
-                Identity(integration_id=integration.id or 0, external_id=f"{integration.name}@x.io")
+                Identity(
+                    integration_id=integration.id or 0,
+                    external_id=f"{integration.name}@x.io",
+                    first_seen_at=LA_0930,
+                    last_seen_at=LA_0930,
+                )
             )
     engine.dispose()
     return ids

@@ -18,7 +18,7 @@ from handlers.review_prompt import send_review_prompt
 from storage.engine import make_engine
 from storage.models import Declaration, Integration
 from storage.vocabulary import Layer
-from tests.conftest import OWNER, STRANGER
+from tests.conftest import NOW, OWNER, STRANGER
 from tests.handlers.conftest import Slack
 from tests.handlers.slack_requests import (
     block_action_body,
@@ -34,10 +34,10 @@ from tests.handlers.slack_requests import (
 def _prompt(runtime: Runtime, client: WebClient, standin: SlackStandIn, count: int = 3) -> Message:
     owner = Actor(OWNER)
     with runtime.unit_of_work() as session:
-        register_integration(session, actor=owner, name="acme", layer=Layer.PLATFORM)
+        register_integration(session, actor=owner, name="acme", layer=Layer.PLATFORM, now=NOW)
         for n in range(count):
             add_identity(
-                session, actor=owner, integration_name="acme", id_or_email=f"u{n}@acme.com"
+                session, actor=owner, integration_name="acme", id_or_email=f"u{n}@acme.com", now=NOW
             )
     send_review_prompt(client, runtime, user_id=OWNER)
     [message] = standin.messages(standin.dm_channel(OWNER))

@@ -17,7 +17,7 @@ from handlers.blocks.prompt import identity_ids
 from handlers.ids import Action
 from handlers.review_prompt import send_review_prompt
 from storage.vocabulary import Answer, Layer
-from tests.conftest import OWNER, STRANGER
+from tests.conftest import NOW, OWNER, STRANGER
 
 pytestmark = pytest.mark.usefixtures("standin")
 
@@ -25,10 +25,10 @@ pytestmark = pytest.mark.usefixtures("standin")
 def _integration_with(runtime: Runtime, count: int, name: str = "openai-platform") -> list[int]:
     owner = Actor(OWNER)
     with runtime.unit_of_work() as session:
-        register_integration(session, actor=owner, name=name, layer=Layer.PLATFORM)
+        register_integration(session, actor=owner, name=name, layer=Layer.PLATFORM, now=NOW)
         return [
             add_identity(
-                session, actor=owner, integration_name=name, id_or_email=f"dev{n}@corp.com"
+                session, actor=owner, integration_name=name, id_or_email=f"dev{n}@corp.com", now=NOW
             ).id
             or 0
             for n in range(count)
@@ -57,7 +57,7 @@ def test_prompt_skips_declared_identities(
 ) -> None:
     ids = _integration_with(runtime, 3)
     with runtime.unit_of_work() as session:
-        declare(session, actor=Actor(OWNER), identity_id=ids[0], answer=Answer.WORKFORCE)
+        declare(session, actor=Actor(OWNER), identity_id=ids[0], answer=Answer.WORKFORCE, now=NOW)
 
     send_review_prompt(client, runtime, user_id=OWNER, integration="openai-platform")
 
@@ -90,13 +90,14 @@ def test_prompt_labels_fit_slack_limits(
 ) -> None:
     owner = Actor(OWNER)
     with runtime.unit_of_work() as session:
-        register_integration(session, actor=owner, name="acme", layer=Layer.APPLICATION)
+        register_integration(session, actor=owner, name="acme", layer=Layer.APPLICATION, now=NOW)
         add_identity(
             session,
             actor=owner,
             integration_name="acme",
             id_or_email="ключ-" + "x" * 250,
             display_name="Zoë <@U0HACKER> " + "名" * 300,
+            now=NOW,
         )
 
     send_review_prompt(client, runtime, user_id=OWNER)

@@ -20,7 +20,7 @@ from bot.settings import Settings
 from bot.slack_client import make_client
 from bot.slack_standin import SlackStandIn
 from storage.vocabulary import Layer, ScimStatus, SsoStatus
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, NOW
 from tests.handlers.slack_requests import SIGNING_SECRET
 
 TOKEN = "xoxb-nudge-test"
@@ -112,9 +112,12 @@ def add_owner(
             backup_owner=backup,
             sso=sso,
             scim=scim,
+            now=NOW,
         )
         for identity in identities:
-            add_identity(session, actor=admin, integration_name=integration, id_or_email=identity)
+            add_identity(
+                session, actor=admin, integration_name=integration, id_or_email=identity, now=NOW
+            )
 
 
 def digests_to(standin: SlackStandIn, owner: str) -> list[str]:

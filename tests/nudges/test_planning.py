@@ -44,7 +44,12 @@ def every_kind(session: Session, owner: Actor, admin: Actor) -> Session:
     worth of items for OWNER."""
     human, key = IdentityKind.HUMAN, IdentityKind.API_KEY
     register_integration(
-        session, actor=owner, name="openai-platform", layer=Layer.PLATFORM, sso=SsoStatus.OPTIONAL
+        session,
+        actor=owner,
+        name="openai-platform",
+        layer=Layer.PLATFORM,
+        sso=SsoStatus.OPTIONAL,
+        now=NOW,
     )
     register_integration(
         session,
@@ -52,9 +57,16 @@ def every_kind(session: Session, owner: Actor, admin: Actor) -> Session:
         name="acme-tenant",
         layer=Layer.APPLICATION,
         scim=ScimStatus.PLATFORM_ONLY,
+        now=NOW,
     )
     register_integration(
-        session, actor=admin, name="wiki", layer=Layer.PLATFORM, owner=GONE, backup_owner=OWNER
+        session,
+        actor=admin,
+        name="wiki",
+        layer=Layer.PLATFORM,
+        owner=GONE,
+        backup_owner=OWNER,
+        now=NOW,
     )
     for n in range(TOP_ITEMS + 2):
         _identity(session, owner, "openai-platform", f"dev{n}@corp.com", human)

@@ -14,7 +14,7 @@ from bot.review import declare
 from storage.declarations import verify_chain
 from storage.engine import make_engine, session_factory, session_scope
 from storage.vocabulary import Answer, Layer
-from tests.conftest import OWNER
+from tests.conftest import NOW, OWNER
 
 WRITERS = 4
 DECLARATIONS_EACH = 40
@@ -34,6 +34,7 @@ def _writer(url: str, identity_ids: list[int], barrier: Barrier) -> None:
                 actor=Actor(OWNER),
                 identity_id=identity_ids[n % len(identity_ids)],
                 answer=answers[n % 2],
+                now=NOW,
             )
     engine.dispose()
 
@@ -53,11 +54,15 @@ def _verifier(url: str, barrier: Barrier, failures: multiprocessing.Queue[str]) 
 def _identities(engine: Engine) -> list[int]:
     with session_scope(session_factory(engine)) as session:
         register_integration(
-            session, actor=Actor(OWNER), name="openai-platform", layer=Layer.PLATFORM
+            session, actor=Actor(OWNER), name="openai-platform", layer=Layer.PLATFORM, now=NOW
         )
         return [
             add_identity(
-                session, actor=Actor(OWNER), integration_name="openai-platform", id_or_email=f"k{n}"
+                session,
+                actor=Actor(OWNER),
+                integration_name="openai-platform",
+                id_or_email=f"k{n}",
+                now=NOW,
             ).id
             or 0
             for n in range(5)

@@ -28,9 +28,13 @@ DECLARATION = sa.inspect(Declaration).local_table
 def declared(engine: Engine, owner: Actor) -> Engine:
     """Five declarations for two identities, committed."""
     with session_scope(session_factory(engine)) as session:
-        register_integration(session, actor=owner, name="acme-tenant", layer=Layer.APPLICATION)
+        register_integration(
+            session, actor=owner, name="acme-tenant", layer=Layer.APPLICATION, now=NOW
+        )
         first, second = (
-            add_identity(session, actor=owner, integration_name="acme-tenant", id_or_email=who)
+            add_identity(
+                session, actor=owner, integration_name="acme-tenant", id_or_email=who, now=NOW
+            )
             for who in ("a@acme.com", "b@acme.com")
         )
         for identity, answer in (
@@ -237,9 +241,11 @@ def test_chain_hash_is_the_canonical_json_of_the_content(changes: dict[str, Any]
 
 def test_verify_accepts_notes_with_quotes_and_non_ascii(engine: Engine, owner: Actor) -> None:
     with session_scope(session_factory(engine)) as session:
-        register_integration(session, actor=owner, name="acme-tenant", layer=Layer.APPLICATION)
+        register_integration(
+            session, actor=owner, name="acme-tenant", layer=Layer.APPLICATION, now=NOW
+        )
         identity = add_identity(
-            session, actor=owner, integration_name="acme-tenant", id_or_email="a@acme.com"
+            session, actor=owner, integration_name="acme-tenant", id_or_email="a@acme.com", now=NOW
         )
         declare(
             session,

@@ -13,17 +13,21 @@ from bot.context import Runtime
 from bot.inventory import register_integration
 from bot.lookup import who
 from storage.vocabulary import Layer
-from tests.conftest import OWNER
+from tests.conftest import NOW, OWNER
 
 
 def test_a_reading_unit_does_not_hold_up_a_writer(runtime: Runtime) -> None:
     with runtime.unit_of_work() as session:
-        register_integration(session, actor=Actor(OWNER), name="first", layer=Layer.PLATFORM)
+        register_integration(
+            session, actor=Actor(OWNER), name="first", layer=Layer.PLATFORM, now=NOW
+        )
     written = threading.Event()
 
     def write() -> None:
         with runtime.unit_of_work() as session:
-            register_integration(session, actor=Actor(OWNER), name="second", layer=Layer.PLATFORM)
+            register_integration(
+                session, actor=Actor(OWNER), name="second", layer=Layer.PLATFORM, now=NOW
+            )
         written.set()
 
     with runtime.reading() as session:
@@ -44,7 +48,9 @@ def test_a_reading_unit_refuses_writes_on_postgresql(postgres_url: str) -> None:
     built = Runtime.build(Settings(_env_file=None, DATABASE_URL=postgres_url))
     try:
         with pytest.raises(sa.exc.DBAPIError, match="read-only"), built.reading() as session:
-            register_integration(session, actor=Actor(OWNER), name="sneaky", layer=Layer.PLATFORM)
+            register_integration(
+                session, actor=Actor(OWNER), name="sneaky", layer=Layer.PLATFORM, now=NOW
+            )
         with built.reading() as session:
             assert not who(session, query="sneaky").found
     finally:

@@ -13,6 +13,16 @@ from bot.slack_client import make_client
 logger = logging.getLogger(__name__)
 
 
+class _UnusedTokenWarning(logging.Filter):
+    """bolt reads SLACK_BOT_TOKEN from the environment even when it is given a client (ours,
+    built from the settings with that token), then warns on every start that the token is
+    unused; nothing is wrong, so the warning is dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+
 def create_app(runtime: Runtime, *, client: WebClient | None = None) -> App:
     """One bolt App per process, configured for speed and for several replicas.
 
@@ -29,6 +39,9 @@ def create_app(runtime: Runtime, *, client: WebClient | None = None) -> App:
     from handlers.views import declare as declare_views
     from handlers.views import register as register_view
 
+    bolt_logger = logging.getLogger("slack_bolt.App")
+    if not any(isinstance(f, _UnusedTokenWarning) for f in bolt_logger.filters):
+        bolt_logger.addFilter(_UnusedTokenWarning())
     settings = runtime.settings
     signing_secret = settings.slack_signing_secret
     app = App(

@@ -93,9 +93,9 @@ def build_scheduler(runtime: Runtime, *, client: WebClient | None = None) -> Bac
     return scheduler
 
 
-def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
+def start_scheduler(runtime: Runtime, *, client: WebClient | None = None) -> BackgroundScheduler:
     """Start the background scheduler for `boundary-bot run`."""
-    scheduler = build_scheduler(runtime)
+    scheduler = build_scheduler(runtime, client=client)
     scheduler.start()
     logger.info(
         "scheduler started: nudges %r in each owner's time zone, orphans %r UTC, syncs %r UTC",

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 from typing import Any
+from urllib.parse import urlsplit
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
@@ -22,6 +23,7 @@ from starlette.routing import Route
 from bot.app import create_app
 from bot.context import Runtime
 from bot.scheduler import start_scheduler
+from bot.slack_client import make_client
 from storage.engine import database_answers
 
 logger = logging.getLogger(__name__)
@@ -80,17 +82,49 @@ def serve(runtime: Runtime) -> None:
     """Run until SIGINT or SIGTERM, then stop cleanly and return (exit code 0); the scheduler
     runs alongside and stops with the server."""
     logging.getLogger().setLevel(runtime.settings.log_level.upper())
+    client = make_client(runtime.settings)
+    check_bot_token(runtime, client)
     with _stop_signals() as received:
-        scheduler = start_scheduler(runtime)
+        scheduler = start_scheduler(runtime, client=client)
         try:
             if runtime.settings.socket_mode:
-                _serve_socket_mode(runtime, received)
+                _serve_socket_mode(runtime, client, received)
             else:
-                _serve_http(runtime, received)
+                _serve_http(runtime, client, received)
         finally:
             _stop(scheduler)
     if received:
         logger.info("stopped on %s", signal.Signals(received[0]).name)
+
+
+def check_bot_token(runtime: Runtime, client: WebClient) -> None:
+    """Ask Slack who the bot is before serving: a refused token or an unreachable Slack stops
+    start-up with one line that names the setting, instead of failing on the first request."""
+    host = urlsplit(runtime.settings.slack_api_url).netloc
+    # slack-sdk logs every retried attempt as an error; the outcome is said once, below.
+    sdk_logger = logging.getLogger("slack_sdk.web.base_client")
+    level = sdk_logger.level
+    sdk_logger.setLevel(logging.CRITICAL)
+    try:
+        answer = client.auth_test()
+    except SlackApiError as error:
+        raise SystemExit(
+            f"error: Slack ({host}) refused SLACK_BOT_TOKEN: auth.test answered"
+            f" `{error.response.get('error')}`; check the bot token (xoxb-...)"
+        ) from None
+    except OSError as error:
+        raise SystemExit(
+            f"error: cannot reach Slack at {host} ({_reason(error)}); check SLACK_API_URL,"
+            " the network and any outbound proxy"
+        ) from None
+    finally:
+        sdk_logger.setLevel(level)
+    logger.info("Slack accepted the bot token (team %s)", answer.get("team_id"))
+
+
+def _reason(error: OSError) -> str:
+    reason = getattr(error, "reason", None) or error
+    return str(getattr(reason, "strerror", None) or reason)
 
 
 @contextmanager
@@ -113,7 +147,7 @@ def _stop_signals() -> Iterator[list[int]]:
             signal.signal(signum, handler)
 
 
-def _serve_http(runtime: Runtime, received: list[int]) -> None:
+def _serve_http(runtime: Runtime, client: WebClient, received: list[int]) -> None:
     import uvicorn
 
     if received:
@@ -121,7 +155,7 @@ def _serve_http(runtime: Runtime, received: list[int]) -> None:
     port = runtime.settings.port
     logger.info("serving Slack over HTTP on %s:%d%s", BIND_HOST, port, EVENTS_PATH)
     uvicorn.run(
-        build_asgi_app(runtime),
+        build_asgi_app(runtime, client=client),
         host=BIND_HOST,
         port=port,
         log_level=runtime.settings.log_level.lower(),
@@ -130,13 +164,13 @@ def _serve_http(runtime: Runtime, received: list[int]) -> None:
     )
 
 
-def _serve_socket_mode(runtime: Runtime, received: list[int]) -> None:
+def _serve_socket_mode(runtime: Runtime, client: WebClient, received: list[int]) -> None:
     # The built-in WebSocket client of slack_sdk: no dependency beyond slack-sdk itself.
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     token = runtime.settings.slack_app_token
     assert token is not None
-    handler = SocketModeHandler(create_app(runtime), token.get_secret_value())
+    handler = SocketModeHandler(create_app(runtime, client=client), token.get_secret_value())
     try:
         try:
             handler.connect()  # type: ignore[no-untyped-call]
@@ -147,6 +181,12 @@ def _serve_socket_mode(runtime: Runtime, received: list[int]) -> None:
                 "error: Socket Mode could not start: apps.connections.open answered"
                 f" `{error.response.get('error')}`; SLACK_APP_TOKEN must be an app-level token"
                 " (xapp-...) with the connections:write scope"
+            ) from None
+        except OSError as error:
+            host = urlsplit(runtime.settings.slack_api_url).netloc
+            raise SystemExit(
+                f"error: Socket Mode could not start: cannot reach Slack at {host}"
+                f" ({_reason(error)}); check SLACK_API_URL, the network and any outbound proxy"
             ) from None
         logger.info("serving Slack over Socket Mode")
         while not received:

@@ -60,12 +60,18 @@ class SourceClient:
         target, base = httpx.URL(url), self._client.base_url
         return (target.scheme, target.host, target.port) == (base.scheme, base.host, base.port)
 
+    def where(self, url: str) -> str:
+        """The full address a message names (never the query, which may carry filters, nor
+        any user:password part)."""
+        full = self._client.base_url.join(url)
+        return str(full.copy_with(query=None, fragment=None, userinfo=b""))
+
     def get(
         self, url: str, params: dict[str, Any] | None = None, *, missing_ok: bool = False
     ) -> httpx.Response | None:
         """GET with retries on 429 (honouring Retry-After) and 5xx (exponential backoff);
         with `missing_ok`, a 404 or 400 answer is None (Okta answers so for absent features)."""
-        where = httpx.URL(url).path or url
+        where = self.where(url)
         backoff = self.retry.backoff
         for attempt in range(1, self.retry.attempts + 1):
             try:
@@ -120,7 +126,10 @@ def parse_json(response: httpx.Response, url: str) -> Any:
     try:
         return response.json()
     except ValueError:
-        where = httpx.URL(url).path or url
+        try:
+            where = str(response.request.url.copy_with(query=None, userinfo=b""))
+        except RuntimeError:  # a response built by hand has no request
+            where = url
         raise ConnectorError(f"the source answered malformed JSON at {where}") from None
 
 

@@ -11,7 +11,7 @@ from bot.authorization import Actor
 from bot.connectors import ConnectorKind
 from bot.context import Runtime
 from bot.gaps import compute_gaps
-from bot.sync import sync_integration
+from bot.sync import SyncOutcome, sync_integration
 from storage.vocabulary import GapKind, IdentityStatus, Layer, ScimStatus, SyncState
 from tests.conftest import NOW
 from tests.connectors.helpers import connected, identities, integration, no_wait_retry, runs
@@ -50,7 +50,7 @@ def add_users(server: ScimServer, count: int, inactive: set[int] = frozenset()) 
     return ids
 
 
-def sync(runtime: Runtime, owner: Actor, **kwargs: object) -> object:
+def sync(runtime: Runtime, owner: Actor, **kwargs: object) -> SyncOutcome:
     return sync_integration(
         runtime, actor=owner, integration_name="acme-tenant", retry=no_wait_retry(), **kwargs
     )
@@ -142,3 +142,23 @@ def test_platform_directory_scim_is_platform_only_for_an_application_integration
         assert integration(session, "acme-tenant").scim == ScimStatus.PLATFORM_ONLY
         gaps = compute_gaps(session, review_days=90, integration="acme-tenant", now=NOW)
     assert GapKind.SCIM in {gap.kind for gap in gaps}
+
+
+def test_an_unreachable_scim_source_fails_the_run_naming_its_full_url(
+    runtime: Runtime, owner: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(VARIABLE, TOKEN)
+    connected(
+        runtime,
+        owner,
+        "acme-tenant",
+        Layer.APPLICATION,
+        ConnectorKind.SCIM,
+        url="http://127.0.0.1:1/scim/v2",  # nothing listens on port 1: refused at once
+        secret_env=VARIABLE,
+    )
+
+    outcome = sync(runtime, owner)
+
+    assert not outcome.ok
+    assert "could not reach the source at http://127.0.0.1:1/scim/v2/Users" in (outcome.error or "")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -18,7 +17,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-import httpx
 import pytest
 import sqlalchemy as sa
 from websockets.exceptions import ConnectionClosed
@@ -379,49 +377,3 @@ def test_a_wrong_app_token_stops_start_up_with_one_clear_line(
     assert finished.returncode == 1
     assert "apps.connections.open answered `invalid_auth`" in finished.stderr
     assert "Traceback" not in finished.stderr
-
-
-def test_http_mode_stops_cleanly_on_sigterm_too(sqlite_url: str, tmp_path: Path) -> None:
-    """uvicorn re-raises the signal it caught once it has shut down; `run` must still stop its
-    scheduler and exit 0 rather than die of the re-raised SIGTERM."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    log = tmp_path / "bot.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "boundary-bot"), "run"],
-            env={
-                "PATH": os.environ.get("PATH", ""),
-                "SLACK_BOT_TOKEN": BOT_TOKEN,
-                "SLACK_SIGNING_SECRET": "e2e-signing-secret",
-                "DATABASE_URL": sqlite_url,
-                "PORT": str(port),
-                "LOG_LEVEL": "INFO",
-            },
-            cwd=tmp_path,
-            stdout=output,
-            stderr=output,
-        )
-    try:
-        _wait_for_health(port)
-        process.send_signal(signal.SIGTERM)
-        code = process.wait(timeout=15)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-
-    assert code == 0, log.read_text()
-    assert "scheduler stopped" in log.read_text()
-
-
-def _wait_for_health(port: int) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.05)
-    raise TimeoutError("the bot did not start")

@@ -27,15 +27,15 @@ from typing import Any
 import sqlalchemy as sa
 
 from bench.seed import SEED_NOW, migrated_engine, owner_id, seed
+from bot.app import slack_messenger
 from bot.clock import ManualClock
 from bot.context import Runtime
 from bot.gaps import compute_gaps
-from bot.nudges import run_cycle
+from bot.nudges.cycle import run_cycle
 from bot.nudges.directory import known
 from bot.nudges.pacing import Pacing
 from bot.nudges.planning import Plan, plan_cycle
 from bot.settings import Settings
-from bot.slack_client import make_client
 from bot.slack_standin import SlackStandIn
 from storage.models import SlackUser
 
@@ -169,7 +169,7 @@ def bench_sending(directory: Path, digests: int, cap: int) -> dict[str, Any]:
         started = time.perf_counter()
         report = run_cycle(
             runtime,
-            client=make_client(runtime.settings),
+            messenger=slack_messenger(runtime.settings),
             force=True,
             pacing=pacing,
             lease=timedelta(minutes=10),

@@ -1,4 +1,5 @@
-"""The app factory: builds the bolt App and lets every handler module register itself."""
+"""The app factory, part of the composition root (with bot/server.py): builds the bolt App,
+lets every handler module register itself, and builds the Slack side of the Messenger port."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.context import Runtime
-from bot.slack_client import make_client
+from bot.messenger import Messenger
+from bot.settings import Settings
+from handlers.client import make_client
+from handlers.messenger import SlackMessenger
 
 logger = logging.getLogger(__name__)
 
@@ -20,7 +24,6 @@ class _UnusedTokenWarning(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return "`token` will be unused" not in record.getMessage()
-
 
 
 def create_app(runtime: Runtime, *, client: WebClient | None = None) -> App:
@@ -57,3 +60,8 @@ def create_app(runtime: Runtime, *, client: WebClient | None = None) -> App:
     for module in (boundary, declare, declare_views, register_view, home, nudges):
         module.register(app, runtime)
     return app
+
+
+def slack_messenger(settings: Settings, *, client: WebClient | None = None) -> Messenger:
+    """What the use cases and jobs send through: Slack's Web API, with the bot token."""
+    return SlackMessenger(client or make_client(settings))

@@ -37,6 +37,7 @@ def may_steward(actor: Actor, integration: Integration) -> bool:
 def require_steward(actor: Actor, integration: Integration) -> None:
     if not may_steward(actor, integration):
         raise NotAllowed(
-            f"Only the owner of `{integration.name}` (<@{integration.owner}>), its backup owner"
-            " or an admin can do that."
+            f"Only the owner of `{integration.name}` ({{owner}}), its backup owner"
+            " or an admin can do that.",
+            people={"owner": integration.owner},
         )

@@ -260,7 +260,7 @@ def _integration_findings(integration: _Owning, active_humans: int) -> Iterable[
         return Gap(kind, integration.name, integration.owner, integration.backup_owner, detail)
 
     if not integration.owner_active:
-        yield gap(GapKind.ORPHAN, f"owner <@{integration.owner}> is deactivated or gone in Slack")
+        yield gap(GapKind.ORPHAN, "the owner is deactivated or gone in Slack")
     if active_humans and integration.sso != SsoStatus.ENFORCED:
         yield gap(
             GapKind.SSO,

@@ -11,31 +11,29 @@ from datetime import UTC
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot import sync
 from bot.context import Runtime
-from bot.nudges import run_cycle
+from bot.messenger import Messenger, NotDelivered, Note, RecipientGone, TokenRefused
+from bot.nudges.cycle import run_cycle
 from bot.nudges.orphans import run_orphan_check
 from bot.nudges.schedule import TICK
-from bot.slack_client import make_client
 
 logger = logging.getLogger(__name__)
 
 
-def nudge_tick(runtime: Runtime, client: WebClient) -> None:
+def nudge_tick(runtime: Runtime, messenger: Messenger) -> None:
     """The nudge schedule is per owner time zone, so the job ticks and each run sends to whoever
     is due now; the ledger makes the ticks of several replicas send once."""
     try:
-        run_cycle(runtime, client=client)
+        run_cycle(runtime, messenger=messenger)
     except Exception:
         logger.exception("nudge cycle failed; the next tick tries again")
 
 
-def orphan_check(runtime: Runtime, client: WebClient) -> None:
+def orphan_check(runtime: Runtime, messenger: Messenger) -> None:
     try:
-        report = run_orphan_check(runtime, client=client)
+        report = run_orphan_check(runtime, messenger=messenger)
     except Exception:
         logger.exception("orphan check failed")
         return
@@ -47,11 +45,11 @@ def orphan_check(runtime: Runtime, client: WebClient) -> None:
     )
 
 
-def connector_sync(runtime: Runtime, client: WebClient) -> None:
+def connector_sync(runtime: Runtime, messenger: Messenger) -> None:
     def notify(owner: str, text: str) -> None:
         try:
-            client.chat_postMessage(channel=owner, text=text)
-        except (SlackApiError, OSError):
+            messenger.post_notice(owner, Note(text))
+        except (TokenRefused, RecipientGone, NotDelivered):
             logger.warning("could not tell %s about a sync", owner, exc_info=True)
 
     try:
@@ -60,9 +58,8 @@ def connector_sync(runtime: Runtime, client: WebClient) -> None:
         logger.exception("scheduled connector sync failed")
 
 
-def build_scheduler(runtime: Runtime, *, client: WebClient | None = None) -> BackgroundScheduler:
+def build_scheduler(runtime: Runtime, *, messenger: Messenger) -> BackgroundScheduler:
     """The scheduler with its three jobs, not started."""
-    slack = client or make_client(runtime.settings)
     settings = runtime.settings
     scheduler = BackgroundScheduler(
         timezone=UTC,
@@ -75,27 +72,27 @@ def build_scheduler(runtime: Runtime, *, client: WebClient | None = None) -> Bac
         # On the wall clock's five-minute marks, so a 09:30 schedule is served at 09:30 sharp
         # in every zone, including those offset by :30 or :45.
         CronTrigger(minute=f"*/{int(TICK.total_seconds() // 60)}", timezone=UTC),
-        args=(runtime, slack),
+        args=(runtime, messenger),
         id="nudge-cycle",
     )
     scheduler.add_job(
         orphan_check,
         CronTrigger.from_crontab(settings.orphan_schedule, timezone=UTC),
-        args=(runtime, slack),
+        args=(runtime, messenger),
         id="orphan-check",
     )
     scheduler.add_job(
         connector_sync,
         CronTrigger.from_crontab(settings.sync_schedule, timezone=UTC),
-        args=(runtime, slack),
+        args=(runtime, messenger),
         id="connector-sync",
     )
     return scheduler
 
 
-def start_scheduler(runtime: Runtime, *, client: WebClient | None = None) -> BackgroundScheduler:
+def start_scheduler(runtime: Runtime, *, messenger: Messenger) -> BackgroundScheduler:
     """Start the background scheduler for `boundary-bot run`."""
-    scheduler = build_scheduler(runtime, client=client)
+    scheduler = build_scheduler(runtime, messenger=messenger)
     scheduler.start()
     logger.info(
         "scheduler started: nudges %r in each owner's time zone, orphans %r UTC, syncs %r UTC",

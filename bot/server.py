@@ -20,10 +20,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from bot.app import create_app
+from bot.app import create_app, slack_messenger
 from bot.context import Runtime
 from bot.scheduler import start_scheduler
-from bot.slack_client import make_client
+from handlers.client import make_client
 from storage.engine import database_answers
 
 logger = logging.getLogger(__name__)
@@ -85,7 +85,9 @@ def serve(runtime: Runtime) -> None:
     client = make_client(runtime.settings)
     check_bot_token(runtime, client)
     with _stop_signals() as received:
-        scheduler = start_scheduler(runtime, client=client)
+        scheduler = start_scheduler(
+            runtime, messenger=slack_messenger(runtime.settings, client=client)
+        )
         try:
             if runtime.settings.socket_mode:
                 _serve_socket_mode(runtime, client, received)

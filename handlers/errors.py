@@ -14,6 +14,7 @@ from slack_bolt import App, BoltResponse
 from slack_bolt.context.respond import Respond
 
 from bot.errors import DomainError
+from handlers.blocks.text import mention
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +22,7 @@ logger = logging.getLogger(__name__)
 def user_message(error: Exception, *, where: str) -> str:
     """What the person who acted sees; unexpected errors are logged here, once, with an id."""
     if isinstance(error, DomainError):
-        return str(error)
+        return error.render(mention)
     error_id = uuid.uuid4().hex[:10]
     logger.error("error %s in %s", error_id, where, exc_info=error)
     return (

@@ -1,7 +1,4 @@
-"""Scheduled nudges: one digest per owner per cycle, snoozes, escalation and the orphan check."""
+"""Scheduled nudges: one digest per owner per cycle, snoozes, escalation and the orphan check.
 
-from __future__ import annotations
-
-from bot.nudges.cycle import CycleReport, run_cycle
-
-__all__ = ["CycleReport", "run_cycle"]
+Nothing is imported here, so that importing one module of the package never pulls in the rest
+(the cycle, for one, needs the Messenger port, which needs the digest values)."""

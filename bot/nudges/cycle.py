@@ -10,18 +10,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-
 from bot.context import Runtime
+from bot.messenger import Messenger, Person, TokenRefused
 from bot.nudges import directory, ledger
 from bot.nudges.delivery import Delivery, Outcome, Sender, deliver
 from bot.nudges.digest import Digest
-from bot.nudges.directory import AUTH_ERRORS, SlackAuthFailed, slack_error
 from bot.nudges.escalation import escalate
 from bot.nudges.pacing import Pacer, Pacing
 from bot.nudges.planning import Plan, owners, plan_cycle
-from handlers.blocks.digest import home_url
+from bot.text import plural
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +52,7 @@ def worker_name() -> str:
 def run_cycle(
     runtime: Runtime,
     *,
-    client: WebClient,
+    messenger: Messenger,
     now: datetime | None = None,
     force: bool = False,
     dry_run: bool = False,
@@ -74,8 +71,8 @@ def run_cycle(
     settings = runtime.settings
     report = CycleReport()
     try:
-        candidates, people = _people(runtime, client=client, pace=pace, dry_run=dry_run)
-    except SlackAuthFailed as error:
+        candidates, people = _people(runtime, messenger=messenger, pace=pace, dry_run=dry_run)
+    except TokenRefused as error:
         return _stop(report, str(error))
     with runtime.unit_of_work() as session:
         plan = plan_cycle(
@@ -94,12 +91,12 @@ def run_cycle(
         return report
 
     try:
-        home = _home(client)
-    except SlackAuthFailed as error:
+        home = messenger.home_link()
+    except TokenRefused as error:
         return _stop(report, str(error))
     sender = Sender(
         runtime=runtime,
-        client=client,
+        messenger=messenger,
         pacer=Pacer(pace.messages_per_second, channel_interval=pace.channel_interval),
         worker=worker or worker_name(),
         lease=lease,
@@ -118,7 +115,7 @@ def run_cycle(
             return digest, delivery, False, None
         try:
             return digest, delivery, _escalate(sender, digest), None
-        except SlackAuthFailed as error:
+        except TokenRefused as error:
             stop.set()
             return digest, delivery, False, str(error)
 
@@ -133,19 +130,19 @@ def run_cycle(
     if report.stopped:
         return report
     logger.info(
-        "nudge cycle: %d sent, %d by another replica, %d failed, %d owner(s) gone, %d escalated",
+        "nudge cycle: %d sent, %d by another replica, %d failed, %s gone, %d escalated",
         report.sent,
         report.raced,
         report.failed,
-        len(report.owners_gone),
+        plural(len(report.owners_gone), "owner"),
         len(report.escalated),
     )
     return report
 
 
 def _people(
-    runtime: Runtime, *, client: WebClient, pace: Pacing, dry_run: bool
-) -> tuple[list[str], dict[str, directory.Person]]:
+    runtime: Runtime, *, messenger: Messenger, pace: Pacing, dry_run: bool
+) -> tuple[list[str], dict[str, Person]]:
     """The owners, and their cached Slack answers; owners never looked up are asked about now
     (their time zone decides when they are due)."""
     with runtime.unit_of_work() as session:
@@ -157,7 +154,7 @@ def _people(
             people.update(
                 directory.refresh(
                     session,
-                    client=client,
+                    messenger=messenger,
                     user_ids=missing,
                     pacer=Pacer(pace.lookups_per_second),
                     now=runtime.clock.now(),
@@ -166,27 +163,12 @@ def _people(
     return everyone, people
 
 
-def _home(client: WebClient) -> str | None:
-    """The App Home deep link needs the team and app ids; without them the button still works
-    as a plain button."""
-    try:
-        answer = client.auth_test()
-    except SlackApiError as error:
-        code = slack_error(error)
-        if code in AUTH_ERRORS:
-            raise SlackAuthFailed(code) from None
-        return None
-    except OSError:
-        return None
-    return home_url(answer.get("team_id"), answer.get("app_id"))
-
-
 def _escalate(sender: Sender, digest: Digest) -> bool:
     runtime = sender.runtime
     with runtime.unit_of_work() as session:
         return escalate(
             session,
-            client=sender.client,
+            messenger=sender.messenger,
             digest=digest,
             channel=runtime.settings.escalation_channel,
             pacer=sender.pacer,

@@ -1,4 +1,4 @@
-"""Sending one digest under the ledger: claim, post, record; and what each Slack answer means."""
+"""Sending one digest under the ledger: claim, post through the Messenger, record the outcome."""
 
 from __future__ import annotations
 
@@ -7,16 +7,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-
 from bot.context import Runtime
 from bot.inventory import mark_owner_active
+from bot.messenger import Messenger, NotDelivered, Person, RecipientGone, TokenRefused
 from bot.nudges import ledger
 from bot.nudges.digest import Digest
-from bot.nudges.directory import AUTH_ERRORS, GONE_ERRORS, Person, remember, slack_error
+from bot.nudges.directory import remember
 from bot.nudges.pacing import Pacer
-from handlers.blocks.digest import digest_blocks, digest_text
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +38,7 @@ class Sender:
     """What one cycle run shares across its sends."""
 
     runtime: Runtime
-    client: WebClient
+    messenger: Messenger
     pacer: Pacer
     worker: str
     lease: timedelta = ledger.CLAIM_LEASE
@@ -70,42 +67,33 @@ def deliver(sender: Sender, digest: Digest) -> Delivery:
         return Delivery(Outcome.RACED)
     sender.pacer.wait(digest.owner)
     try:
-        # Posting to the user id lands in the bot's DM with them without conversations.open,
-        # which is Tier 3 and would cap a cycle at about 50 owners a minute.
-        answer = sender.client.chat_postMessage(
-            channel=digest.owner,
-            text=digest_text(digest),
-            blocks=digest_blocks(digest, home=sender.home),
-            unfurl_links=False,
-        )
-    except SlackApiError as error:
-        return _refused(sender, digest, slack_error(error))
-    except OSError as error:
-        # Connection faults already had slack-sdk's retries with backoff.
-        return _refused(sender, digest, f"connection: {type(error).__name__}")
+        posted = sender.messenger.post_digest(digest, home=sender.home)
+    except (TokenRefused, RecipientGone, NotDelivered) as refusal:
+        return _refused(sender, digest, refusal)
     with runtime.unit_of_work() as session:
         ledger.record_sent(
             session,
             owner=digest.owner,
             cycle=digest.cycle,
-            channel=answer.get("channel"),
-            ts=answer.get("ts"),
+            channel=posted.channel,
+            ts=posted.ts,
             now=runtime.clock.now(),
         )
     return Delivery(Outcome.SENT)
 
 
-def _refused(sender: Sender, digest: Digest, code: str) -> Delivery:
-    runtime = sender.runtime
+def _refused(sender: Sender, digest: Digest, refusal: Exception) -> Delivery:
+    runtime, code = sender.runtime, str(refusal)
+    gone = isinstance(refusal, RecipientGone)
     with runtime.unit_of_work() as session:
         ledger.record_failed(session, owner=digest.owner, cycle=digest.cycle, error=code)
-        if code in GONE_ERRORS:
+        if gone:
             now = runtime.clock.now()
             remember(session, person=Person(digest.owner, None, None, is_active=False), now=now)
             mark_owner_active(session, user_id=digest.owner, active=False)
-    if code in AUTH_ERRORS:
+    if isinstance(refusal, TokenRefused):
         return Delivery(Outcome.AUTH_FAILED, code)
-    if code in GONE_ERRORS:
+    if gone:
         logger.info("owner %s is gone from Slack (%s); marked inactive", digest.owner, code)
         return Delivery(Outcome.OWNER_GONE, code)
     logger.warning("digest to %s failed (%s); a later run retries it", digest.owner, code)

@@ -1,49 +1,22 @@
-"""What Slack says about owners (`users.info`), cached in `slack_user`: time zone and whether the
-account still exists."""
+"""What the directory says about owners (time zone, whether the account still exists), cached
+in `slack_user` and refreshed through the Messenger port."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
+from bot.messenger import Messenger, Person
 from bot.nudges.pacing import Pacer
 from storage.models import SlackUser
 
 logger = logging.getLogger(__name__)
-
-# Slack's answers that mean the bot token itself is no good: nothing else will work either.
-AUTH_ERRORS = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired"})
-# Answers that mean the person is gone: deactivated, deleted or never existed here.
-GONE_ERRORS = frozenset({"account_inactive", "user_not_found", "user_disabled", "users_not_found"})
-
-
-class SlackAuthFailed(Exception):
-    """The bot token was refused; the message names the Slack error, never the token."""
-
-
-@dataclass(frozen=True)
-class Person:
-    user_id: str
-    tz: str | None
-    real_name: str | None
-    is_active: bool
-
-
-def slack_error(error: SlackApiError) -> str:
-    response: Any = error.response
-    try:
-        return str(response.get("error") or f"http_{response.status_code}")
-    except AttributeError:
-        return "unknown_error"
 
 
 def known(session: Session, *, user_ids: Iterable[str] | None = None) -> dict[str, Person]:
@@ -60,31 +33,6 @@ def known(session: Session, *, user_ids: Iterable[str] | None = None) -> dict[st
         for row in session.execute(query)
         if wanted is None or row.user_id in wanted
     }
-
-
-def look_up(client: WebClient, user_id: str) -> Person | None:
-    """Ask Slack about one user: a Person (inactive when gone), or None when Slack could not
-    say. Raises SlackAuthFailed when the token is refused."""
-    try:
-        answer = client.users_info(user=user_id)
-    except SlackApiError as error:
-        code = slack_error(error)
-        if code in AUTH_ERRORS:
-            raise SlackAuthFailed(code) from None
-        if code in GONE_ERRORS:
-            return Person(user_id, None, None, is_active=False)
-        logger.warning("users.info for %s failed: %s", user_id, code)
-        return None
-    except OSError as error:
-        logger.warning("users.info for %s failed: %s", user_id, type(error).__name__)
-        return None
-    user = answer.get("user") or {}
-    return Person(
-        user_id=user_id,
-        tz=user.get("tz"),
-        real_name=user.get("real_name"),
-        is_active=not user.get("deleted", False),
-    )
 
 
 def remember(session: Session, *, person: Person, now: datetime) -> None:
@@ -109,7 +57,7 @@ def remember(session: Session, *, person: Person, now: datetime) -> None:
 def refresh(
     session: Session,
     *,
-    client: WebClient,
+    messenger: Messenger,
     user_ids: Iterable[str],
     pacer: Pacer,
     now: datetime,
@@ -119,7 +67,7 @@ def refresh(
     learned: dict[str, Person] = {}
     for user_id in user_ids:
         pacer.wait()
-        person = look_up(client, user_id)
+        person = messenger.look_up(user_id)
         if person is None:
             continue
         remember(session, person=person, now=now)

@@ -12,12 +12,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlmodel import Session, col
 
+from bot.messenger import BackupAsked, Escalation, Messenger, NotDelivered, RecipientGone
 from bot.nudges.digest import Digest
-from bot.nudges.directory import AUTH_ERRORS, SlackAuthFailed, slack_error
 from bot.nudges.pacing import Pacer
 from storage.models import AuditEvent, Declaration, Integration, Nudge, Snooze
 from storage.vocabulary import NudgeState
@@ -95,60 +93,29 @@ def streaks(session: Session, *, owners: Iterable[str], limit: int) -> dict[str,
     return {owner: Streak(unacted[owner], owner in escalated) for owner in wanted}
 
 
-def escalation_text(digest: Digest) -> str:
-    lines = [
-        f":rotating_light: <@{digest.owner}> has had {digest.unacted} boundary-review digests"
-        " with no action. Still open:"
-    ]
-    for item in digest.integrations:
-        counts = ", ".join(f"{n} {kind}" for kind, n in item.counts.items())
-        backup = f" (backup <@{item.backup_owner}>)" if item.backup_owner else " (no backup owner)"
-        lines.append(f"• *{item.name}*{backup}: {counts}")
-    return "\n".join(lines)
-
-
-def backup_text(digest: Digest, backup: str) -> str:
-    mine = [item for item in digest.integrations if item.backup_owner == backup]
-    names = ", ".join(f"*{item.name}*" for item in mine)
-    lines = [
-        f"You are the backup owner of {names}. Its owner <@{digest.owner}> has not acted on"
-        f" {digest.unacted} digests; could you take a look?"
-    ]
-    for item in mine:
-        lines.append(
-            f"• *{item.name}*: " + ", ".join(f"{n} {kind}" for kind, n in item.counts.items())
-        )
-    return "\n".join(lines)
-
-
 def escalate(
     session: Session,
     *,
-    client: WebClient,
+    messenger: Messenger,
     digest: Digest,
     channel: str | None,
     pacer: Pacer,
     now: datetime,
 ) -> bool:
     """Post to the escalation channel and DM each backup owner, then record it (the record is
-    what makes it once). False when Slack refused; the next cycle tries again."""
+    what makes it once). False when it did not go out; the next cycle tries again. A refused
+    token (TokenRefused) propagates: the cycle stops."""
     targets = [channel] if channel else []
     targets += sorted({i.backup_owner for i in digest.integrations if i.backup_owner})
     if not targets:
         logger.info("no escalation channel or backup owner for %s; nothing to post", digest.owner)
     for target in targets:
-        text = escalation_text(digest) if target == channel else backup_text(digest, target)
+        notice = Escalation(digest) if target == channel else BackupAsked(digest, target)
         pacer.wait(target)
         try:
-            client.chat_postMessage(channel=target, text=text)
-        except SlackApiError as error:
-            code = slack_error(error)
-            if code in AUTH_ERRORS:
-                raise SlackAuthFailed(code) from None
-            logger.warning("escalation for %s to %s failed: %s", digest.owner, target, code)
-            return False
-        except OSError as error:
-            logger.warning("escalation for %s failed: %s", digest.owner, type(error).__name__)
+            messenger.post_notice(target, notice)
+        except (RecipientGone, NotDelivered) as refusal:
+            logger.warning("escalation for %s to %s failed: %s", digest.owner, target, refusal)
             return False
     names = [i.name for i in digest.integrations]
     query = sa.select(col(Integration.name), col(Integration.id))

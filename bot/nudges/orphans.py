@@ -1,5 +1,5 @@
-"""The daily orphan check: ask Slack about every owner; a gone owner's integration passes to its
-backup owner (recorded), or, with no backup, the admins are told once."""
+"""The daily orphan check: ask the directory about every owner; a gone owner's integration
+passes to its backup owner (recorded), or, with no backup, the admins are told once."""
 
 from __future__ import annotations
 
@@ -8,15 +8,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlmodel import Session, col, select
 
 from bot.authorization import Actor
 from bot.context import Runtime
 from bot.inventory import change_owner, mark_owner_active
+from bot.messenger import (
+    Messenger,
+    NotDelivered,
+    Notice,
+    OrphanHandedOver,
+    OrphanReported,
+    Person,
+    RecipientGone,
+    TokenRefused,
+)
 from bot.nudges import directory
-from bot.nudges.directory import AUTH_ERRORS, Person, SlackAuthFailed, slack_error
 from bot.nudges.escalation import BOT_ACTOR
 from bot.nudges.pacing import Pacer, Pacing
 from storage.models import AuditEvent, Integration
@@ -39,7 +46,7 @@ class OrphanReport:
 def run_orphan_check(
     runtime: Runtime,
     *,
-    client: WebClient,
+    messenger: Messenger,
     now: datetime | None = None,
     pacing: Pacing | None = None,
 ) -> OrphanReport:
@@ -51,9 +58,9 @@ def run_orphan_check(
     try:
         with runtime.unit_of_work() as session:
             people = directory.refresh(
-                session, client=client, user_ids=people_ids, pacer=pacer, now=moment
+                session, messenger=messenger, user_ids=people_ids, pacer=pacer, now=moment
             )
-    except SlackAuthFailed as error:
+    except TokenRefused as error:
         logger.error("orphan check stopped: Slack refused the bot token (%s)", error)
         report.stopped = str(error)
         return report
@@ -74,7 +81,7 @@ def run_orphan_check(
         ).all()
         plans = [(o.name, o.owner, o.backup_owner) for o in orphans]
     for name, owner, backup in plans:
-        _resolve(runtime, client, report, name, owner, backup, people, moment)
+        _resolve(runtime, messenger, report, name, owner, backup, people, moment)
         if report.stopped:
             break
     return report
@@ -88,7 +95,7 @@ def _owners_and_backups(session: Session) -> list[str]:
 
 def _resolve(
     runtime: Runtime,
-    client: WebClient,
+    messenger: Messenger,
     report: OrphanReport,
     name: str,
     owner: str,
@@ -102,14 +109,8 @@ def _resolve(
         if backup is not None and backup_ok:
             _hand_over(session, name=name, owner=owner, backup=backup, now=now)
             report.handed_over.append(name)
-            tell, text = (
-                [backup],
-                (
-                    f"You are now the owner of *{name}*: its owner <@{owner}> is deactivated or"
-                    " gone in Slack, and you were its backup owner. Pick a new backup owner with"
-                    f" `/boundary owner {name} backup @someone`."
-                ),
-            )
+            tell: list[str] = [backup]
+            notice: Notice = OrphanHandedOver(name, owner)
         else:
             mark_owner_active(session, user_id=owner, active=False)
             integration = session.exec(select(Integration).where(Integration.name == name)).one()
@@ -126,16 +127,9 @@ def _resolve(
                 )
             )
             report.reported.append(name)
-            tell, text = (
-                admins,
-                (
-                    f":warning: *{name}* is an orphan: its owner <@{owner}> is deactivated or gone"
-                    " in Slack and it has no backup owner. Give it a new owner with"
-                    f" `/boundary owner {name} @someone`."
-                ),
-            )
+            tell, notice = admins, OrphanReported(name, owner)
     # Told after the commit: a message never announces a change that was rolled back.
-    _tell(client, report, tell, text)
+    _tell(messenger, report, tell, notice)
 
 
 def _hand_over(session: Session, *, name: str, owner: str, backup: str, now: datetime) -> None:
@@ -167,18 +161,15 @@ def _already_reported(session: Session, integration_id: int | None, owner: str) 
     return any((event.detail or {}).get("owner") == owner for event in events)
 
 
-def _tell(client: WebClient, report: OrphanReport, users: list[str], text: str) -> None:
+def _tell(messenger: Messenger, report: OrphanReport, users: list[str], notice: Notice) -> None:
     if not users:
-        logger.warning("orphan with nobody to tell (BOUNDARY_ADMINS is empty): %s", text)
+        logger.warning("orphan with nobody to tell (BOUNDARY_ADMINS is empty): %s", notice)
     for user in users:
         try:
-            client.chat_postMessage(channel=user, text=text)
-        except SlackApiError as error:
-            code = slack_error(error)
-            if code in AUTH_ERRORS:
-                report.stopped = code
-                logger.error("orphan check stopped: Slack refused the bot token (%s)", code)
-                return
-            logger.warning("could not tell %s about an orphan: %s", user, code)
-        except OSError as error:
-            logger.warning("could not tell %s about an orphan: %s", user, type(error).__name__)
+            messenger.post_notice(user, notice)
+        except TokenRefused as error:
+            report.stopped = str(error)
+            logger.error("orphan check stopped: Slack refused the bot token (%s)", error)
+            return
+        except (RecipientGone, NotDelivered) as error:
+            logger.warning("could not tell %s about an orphan: %s", user, error)

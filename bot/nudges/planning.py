@@ -13,9 +13,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from bot.gaps import gaps_of_integrations
+from bot.messenger import Person
 from bot.nudges import ledger
 from bot.nudges.digest import Digest, DigestDraft
-from bot.nudges.directory import Person
 from bot.nudges.escalation import streaks
 from bot.nudges.schedule import Due, due, zone
 from storage.models import Integration, Snooze

@@ -17,7 +17,9 @@ SNOOZE_WEEK = timedelta(days=7)
 
 def _require_owner(user_id: str, owner: str) -> None:
     if user_id != owner:
-        raise NotAllowed(f"This digest is for <@{owner}>; only they can use its buttons.")
+        raise NotAllowed(
+            "This digest is for {owner}; only they can use its buttons.", people={"owner": owner}
+        )
 
 
 def snooze(

@@ -9,8 +9,10 @@ from bot.gaps import Gap, count_by_kind
 from bot.lookup import IdentityView, IntegrationView, Lookup, LookupKind
 from bot.report import Report
 from bot.sync import SyncOutcome
-from handlers.blocks.text import clip, context, day, escape, section
+from bot.text import plural
+from handlers.blocks.text import clip, context, day, escape, mention, section
 from storage.models import Integration
+from storage.vocabulary import GapKind
 
 USAGE: dict[str, tuple[str, str]] = {
     "help": ("help", "this list"),
@@ -145,6 +147,8 @@ def gaps_blocks(gaps: list[Gap], scope: str) -> list[dict[str, Any]]:
         lines = []
         for gap in found[: max(GAP_LINES - shown, 0)]:
             subject = f" `{escape(clip(gap.identity, 60))}`" if gap.identity else ""
+            if gap.kind is GapKind.ORPHAN:
+                subject += f" (owner {mention(gap.owner)})"
             lines.append(f"• `{gap.integration}`{subject}: {escape(clip(gap.detail, 200))}")
             shown += 1
         more = f"\n…and {len(found) - len(lines)} more" if len(found) > len(lines) else ""
@@ -156,14 +160,14 @@ def gaps_blocks(gaps: list[Gap], scope: str) -> list[dict[str, Any]]:
 def report_blocks(report: Report, scope: str) -> list[dict[str, Any]]:
     counts = ", ".join(f"{kind} {n}" for kind, n in count_by_kind(report.gaps).items()) or "none"
     chain = (
-        f":white_check_mark: audit chain OK ({report.chain_count} declarations)"
+        f":white_check_mark: audit chain OK ({plural(report.chain_count, 'declaration')})"
         if report.chain_ok
-        else f":x: audit chain BROKEN after {report.chain_count} declarations — run"
+        else f":x: audit chain BROKEN after {plural(report.chain_count, 'declaration')} — run"
         " `boundary-bot audit verify`"
     )
     return [
         section(
-            f"*Evidence summary for {scope}* ({len(report.integrations)} integration(s))\n"
+            f"*Evidence summary for {scope}* ({plural(len(report.integrations), 'integration')})\n"
             f"Open gaps: {counts}\n{chain}"
         ),
         context(

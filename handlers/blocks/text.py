@@ -65,3 +65,11 @@ def option(text: str, value: str) -> dict[str, Any]:
 
 def day(moment: datetime | None) -> str:
     return "" if moment is None else f"{moment:%Y-%m-%d}"
+
+
+def mention(user_id: str) -> str:
+    """A person as Slack shows them: `<@U123>` renders as their name. Only ids that look like
+    Slack's are turned into mentions; anything else is escaped text."""
+    if user_id[:1] in ("U", "W") and user_id.isalnum() and user_id.isupper():
+        return f"<@{user_id}>"
+    return escape(user_id)

@@ -36,10 +36,11 @@ WORKER = textwrap.dedent(
     from pathlib import Path
     from bot.clock import ManualClock
     from bot.context import Runtime
-    from bot.nudges import run_cycle
+    from bot.app import slack_messenger
+    from bot.nudges.cycle import run_cycle
     from bot.nudges.pacing import Pacing
     from bot.settings import Settings
-    from bot.slack_client import make_client
+    from handlers.client import make_client
 
     now, worker, start = datetime.fromisoformat(sys.argv[1]), sys.argv[2], sys.argv[3]
     rate = float(sys.argv[4])
@@ -49,7 +50,9 @@ WORKER = textwrap.dedent(
     while not Path(start).exists():
         time.sleep(0.01)
     pacing = Pacing(messages_per_second=rate, channel_interval=0.0, lookups_per_second=1e9)
-    report = run_cycle(runtime, client=client, pacing=pacing, worker=worker)
+    report = run_cycle(
+        runtime, messenger=slack_messenger(settings, client=client), pacing=pacing, worker=worker
+    )
     print(json.dumps({"sent": report.sent, "raced": report.raced, "failed": report.failed}))
     """
 )

@@ -8,6 +8,7 @@ import time
 from sqlmodel import select
 
 from bot.context import Runtime
+from bot.inventory import mark_owner_active
 from bot.slack_standin import SlackStandIn
 from handlers.ids import View
 from storage.models import AuditEvent, Identity, Integration
@@ -189,6 +190,22 @@ def test_gaps_answers_through_the_response_url(slack: Slack, standin: SlackStand
     text = json.dumps(response["blocks"])
     assert "*undeclared* 1" in text
     assert "*scim* 1" in text
+
+
+def test_an_orphan_gap_shows_its_gone_owner_as_a_mention(
+    slack: Slack, standin: SlackStandIn, slack_runtime: Runtime
+) -> None:
+    _command(slack, "register acme platform")
+    with slack_runtime.unit_of_work() as session:
+        mark_owner_active(session, user_id=OWNER, active=False)
+
+    _command(slack, "gaps acme")
+
+    slack.settle()
+    [response] = standin.state.responses
+    text = json.dumps(response["blocks"])
+    assert f"(owner <@{OWNER}>): the owner is deactivated or gone in Slack" in text
+    assert "&lt;@" not in text
 
 
 def test_sync_without_a_connector_acks_then_says_so(slack: Slack, standin: SlackStandIn) -> None:

@@ -10,15 +10,17 @@ import pytest
 from slack_sdk import WebClient
 from sqlmodel import Session
 
+from bot.app import slack_messenger
 from bot.authorization import Actor
 from bot.clock import ManualClock
 from bot.context import Runtime
 from bot.inventory import add_identity, register_integration
-from bot.nudges import CycleReport, run_cycle
+from bot.messenger import Messenger
+from bot.nudges.cycle import CycleReport, run_cycle
 from bot.nudges.pacing import Pacing
 from bot.settings import Settings
-from bot.slack_client import make_client
 from bot.slack_standin import SlackStandIn
+from handlers.client import make_client
 from storage.vocabulary import Layer, ScimStatus, SsoStatus
 from tests.conftest import ADMIN, NOW
 from tests.handlers.slack_requests import SIGNING_SECRET
@@ -59,18 +61,24 @@ def client(nudge_runtime: Runtime) -> WebClient:
     return make_client(nudge_runtime.settings)
 
 
+@pytest.fixture
+def messenger(nudge_runtime: Runtime, client: WebClient) -> Messenger:
+    """The production Messenger: Slack's Web API through the production client."""
+    return slack_messenger(nudge_runtime.settings, client=client)
+
+
 @dataclass
 class Cycles:
     """Runs the cycle at the clock's moment, fast (no pacing)."""
 
     runtime: Runtime
-    client: WebClient
+    messenger: Messenger
     clock: ManualClock
 
     def run(self, *, force: bool = False, dry_run: bool = False) -> CycleReport:
         return run_cycle(
             self.runtime,
-            client=self.client,
+            messenger=self.messenger,
             force=force,
             dry_run=dry_run,
             pacing=Pacing.unlimited(),
@@ -79,8 +87,8 @@ class Cycles:
 
 
 @pytest.fixture
-def cycles(nudge_runtime: Runtime, client: WebClient, clock: ManualClock) -> Cycles:
-    return Cycles(nudge_runtime, client, clock)
+def cycles(nudge_runtime: Runtime, messenger: Messenger, clock: ManualClock) -> Cycles:
+    return Cycles(nudge_runtime, messenger, clock)
 
 
 def add_owner(

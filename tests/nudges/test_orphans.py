@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from slack_sdk import WebClient
 from sqlmodel import select
 
 from bot.clock import ManualClock
 from bot.context import Runtime
+from bot.messenger import Messenger
 from bot.nudges.orphans import HANDED_OVER, REPORTED, run_orphan_check
 from bot.nudges.pacing import Pacing
 from bot.slack_standin import SlackStandIn
@@ -29,12 +29,12 @@ def _events(runtime: Runtime, action: str) -> list[AuditEvent]:
 
 
 def test_deactivated_owner_hands_the_integration_to_the_backup(
-    nudge_runtime: Runtime, standin: SlackStandIn, client: WebClient, clock: ManualClock
+    nudge_runtime: Runtime, standin: SlackStandIn, messenger: Messenger, clock: ManualClock
 ) -> None:
     add_owner(nudge_runtime, standin, GONE, integration="handed", backup=BACKUP)
     standin.add_user(GONE, deleted=True)
 
-    report = run_orphan_check(nudge_runtime, client=client, pacing=Pacing.unlimited())
+    report = run_orphan_check(nudge_runtime, messenger=messenger, pacing=Pacing.unlimited())
 
     integration = _integration(nudge_runtime, "handed")
     assert report.handed_over == ["handed"]
@@ -50,13 +50,13 @@ def test_deactivated_owner_hands_the_integration_to_the_backup(
 
 
 def test_owner_gone_without_backup_tells_the_admins_once(
-    nudge_runtime: Runtime, standin: SlackStandIn, client: WebClient, clock: ManualClock
+    nudge_runtime: Runtime, standin: SlackStandIn, messenger: Messenger, clock: ManualClock
 ) -> None:
     add_owner(nudge_runtime, standin, GONE, integration="lonely")
     del standin.state.users[GONE]  # users.info answers user_not_found
 
-    first = run_orphan_check(nudge_runtime, client=client, pacing=Pacing.unlimited())
-    second = run_orphan_check(nudge_runtime, client=client, pacing=Pacing.unlimited())
+    first = run_orphan_check(nudge_runtime, messenger=messenger, pacing=Pacing.unlimited())
+    second = run_orphan_check(nudge_runtime, messenger=messenger, pacing=Pacing.unlimited())
 
     assert (first.reported, second.reported) == (["lonely"], [])
     assert _integration(nudge_runtime, "lonely").owner_active is False
@@ -66,11 +66,11 @@ def test_owner_gone_without_backup_tells_the_admins_once(
 
 
 def test_active_owner_changes_nothing(
-    nudge_runtime: Runtime, standin: SlackStandIn, client: WebClient, clock: ManualClock
+    nudge_runtime: Runtime, standin: SlackStandIn, messenger: Messenger, clock: ManualClock
 ) -> None:
     add_owner(nudge_runtime, standin, GONE, integration="fine", backup=BACKUP)
 
-    report = run_orphan_check(nudge_runtime, client=client, pacing=Pacing.unlimited())
+    report = run_orphan_check(nudge_runtime, messenger=messenger, pacing=Pacing.unlimited())
 
     assert (report.checked, report.handed_over, report.reported) == (2, [], [])
     assert _integration(nudge_runtime, "fine").owner == GONE
@@ -78,12 +78,12 @@ def test_active_owner_changes_nothing(
 
 
 def test_invalid_auth_stops_the_orphan_check(
-    nudge_runtime: Runtime, standin: SlackStandIn, client: WebClient, clock: ManualClock
+    nudge_runtime: Runtime, standin: SlackStandIn, messenger: Messenger, clock: ManualClock
 ) -> None:
     add_owner(nudge_runtime, standin, GONE, integration="fine")
     standin.fail("users.info", error="invalid_auth")
 
-    report = run_orphan_check(nudge_runtime, client=client, pacing=Pacing.unlimited())
+    report = run_orphan_check(nudge_runtime, messenger=messenger, pacing=Pacing.unlimited())
 
     assert report.stopped == "invalid_auth"
     assert _integration(nudge_runtime, "fine").owner_active is True

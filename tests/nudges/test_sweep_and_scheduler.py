@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.context import Runtime
+from bot.messenger import Messenger
 from bot.scheduler import build_scheduler
 from bot.slack_standin import SlackStandIn
 from tests.nudges.conftest import add_owner
@@ -39,8 +40,10 @@ def test_sweep_dry_run_prints_who_would_get_what_and_sends_nothing(
     assert standin.calls() == []
 
 
-def test_scheduler_has_the_nudge_orphan_and_sync_jobs(nudge_runtime: Runtime) -> None:
-    scheduler = build_scheduler(nudge_runtime)
+def test_scheduler_has_the_nudge_orphan_and_sync_jobs(
+    nudge_runtime: Runtime, messenger: Messenger
+) -> None:
+    scheduler = build_scheduler(nudge_runtime, messenger=messenger)
 
     jobs = {job.id: str(job.trigger) for job in scheduler.get_jobs()}
 

@@ -46,7 +46,7 @@ from bot.csv_import import import_csv, parse_csv
 from bot.gaps import compute_gaps
 from bot.inventory import register_integration
 from bot.lookup import who
-from storage.declarations import verify_chain
+from storage.chain_check import verify_chain
 from storage.engine import make_engine, session_factory, session_scope
 from storage.models import Identity
 from storage.vocabulary import Layer

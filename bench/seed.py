@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from storage import migrate
-from storage.declarations import chain_hash
+from storage.chain import chain_hash
 from storage.engine import make_engine
 from storage.models import GENESIS_HASH, AuditChainHead, Declaration, Identity, Integration
 

@@ -16,7 +16,7 @@ from bot.gaps import Gap, compute_gaps
 from bot.inventory import get_integration, list_integrations
 from bot.lookup import IdentityView
 from storage import identities as identity_repo
-from storage.declarations import verify_chain
+from storage.chain_check import verify_chain
 from storage.models import Identity, Integration
 
 IDENTITY_FIELDS = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -60,6 +60,41 @@ def get_by_external_id(
             col(Identity.integration_id) == integration_id, col(Identity.external_id) == external_id
         )
     ).first()
+
+
+def with_email(session: Session, *, integration_id: int, email: str) -> Sequence[Identity]:
+    """The identities of one integration with this (normalised) email, by external id."""
+    return session.exec(
+        select(Identity)
+        .where(col(Identity.integration_id) == integration_id, col(Identity.email) == email)
+        .order_by(col(Identity.external_id))
+    ).all()
+
+
+def names_by_external_id(
+    session: Session, *, keys: Collection[tuple[str, str]]
+) -> dict[tuple[str, str], Any]:
+    """Email and display name of identities keyed by (integration name, external id): what
+    people recognise an identity by, where a source's own id is opaque."""
+    wanted = list(dict.fromkeys(keys))
+    found: dict[tuple[str, str], Any] = {}
+    for start in range(0, len(wanted), 400):
+        rows = session.execute(
+            sa.select(
+                col(Integration.name).label("integration"),
+                col(Identity.external_id),
+                col(Identity.email),
+                col(Identity.display_name),
+            )
+            .join(Integration, col(Integration.id) == col(Identity.integration_id))
+            .where(
+                sa.tuple_(col(Integration.name), col(Identity.external_id)).in_(
+                    wanted[start : start + 400]
+                )
+            )
+        )
+        found.update({(row.integration, row.external_id): row for row in rows})
+    return found
 
 
 def undeclared(

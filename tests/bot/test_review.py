@@ -10,7 +10,7 @@ from bot.errors import NotAllowed
 from bot.inventory import add_identity, register_integration
 from bot.lookup import who
 from bot.review import add_rule, declare, declare_remaining
-from storage.declarations import verify_chain
+from storage.chain_check import verify_chain
 from storage.vocabulary import Answer, IdentityKind, Layer
 from tests.conftest import NOW
 

@@ -1,13 +1,18 @@
-"""The demo data shows every kind of finding a newcomer should meet in the playground."""
+"""The demo data shows every kind of finding a newcomer should meet in the playground, dated
+by the moment the playground starts at, never by the wall clock."""
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel
 
 from bot.gaps import compute_gaps
 from bot.inventory import list_integrations
 from bot.playground.seed import seed
-from storage.declarations import verify_chain
+from storage.chain_check import verify_chain
+from storage.types import UtcDateTime
 from storage.vocabulary import GapKind
 from tests.conftest import NOW
 
@@ -36,3 +41,24 @@ def test_seed_declarations_form_a_valid_audit_chain(session: Session) -> None:
     seed(session, now=NOW)
 
     assert verify_chain(session).ok
+
+
+def test_seed_dates_every_row_by_the_moment_it_is_given_not_the_wall_clock(
+    session: Session,
+) -> None:
+    # Years before any real today: a row dated by the wall clock would be after it.
+    start = datetime(2001, 1, 1, 14, 30, tzinfo=UTC)
+    seed(session, now=start)
+    session.flush()
+
+    moments = [
+        (f"{table.name}.{column.name}", moment)
+        for table in SQLModel.metadata.sorted_tables
+        for column in table.columns
+        if isinstance(column.type, UtcDateTime)
+        for moment in session.execute(sa.select(column)).scalars()
+        if moment is not None
+    ]
+
+    assert moments, "the seed wrote no dated rows"
+    assert [(name, m) for name, m in moments if m > start] == []

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from bot.authorization import Actor
 from bot.inventory import add_identity, register_integration
 from bot.review import declare
-from storage.declarations import verify_chain
+from storage.chain_check import verify_chain
 from storage.engine import make_engine, session_factory, session_scope
 from storage.vocabulary import Answer, Layer
 from tests.conftest import NOW, OWNER

@@ -15,7 +15,8 @@ from sqlmodel import Session, select
 from bot.authorization import Actor
 from bot.inventory import add_identity, register_integration
 from bot.review import declare
-from storage.declarations import AppendOnlyError, ChainCheck, _content, chain_hash, verify_chain
+from storage.chain import AppendOnlyError, chain_hash
+from storage.chain_check import ChainCheck, _content, verify_chain
 from storage.engine import session_factory, session_scope
 from storage.models import Declaration
 from storage.vocabulary import Answer, Layer

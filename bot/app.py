@@ -9,7 +9,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.context import Runtime
-from bot.messenger import Messenger
+from bot.nudges.messenger import Messenger
 from bot.settings import Settings
 from handlers.client import make_client
 from handlers.messenger import SlackMessenger

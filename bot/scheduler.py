@@ -14,8 +14,8 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot import sync
 from bot.context import Runtime
-from bot.messenger import Messenger, NotDelivered, Note, RecipientGone, TokenRefused
 from bot.nudges.cycle import run_cycle
+from bot.nudges.messenger import Messenger, NotDelivered, Note, RecipientGone, TokenRefused
 from bot.nudges.orphans import run_orphan_check
 from bot.nudges.schedule import TICK
 

@@ -9,8 +9,8 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.messenger import NotDelivered, Notice, Person, Posted, RecipientGone, TokenRefused
 from bot.nudges.digest import Digest
+from bot.nudges.messenger import NotDelivered, Notice, Person, Posted, RecipientGone, TokenRefused
 from handlers.blocks.digest import digest_blocks, digest_text, home_url
 from handlers.blocks.notices import notice_text
 

@@ -9,10 +9,10 @@ from enum import StrEnum
 
 from bot.context import Runtime
 from bot.inventory import mark_owner_active
-from bot.messenger import Messenger, NotDelivered, Person, RecipientGone, TokenRefused
 from bot.nudges import ledger
 from bot.nudges.digest import Digest
 from bot.nudges.directory import remember
+from bot.nudges.messenger import Messenger, NotDelivered, Person, RecipientGone, TokenRefused
 from bot.nudges.pacing import Pacer
 
 logger = logging.getLogger(__name__)

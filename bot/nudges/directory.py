@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
-from bot.messenger import Messenger, Person
+from bot.nudges.messenger import Messenger, Person
 from bot.nudges.pacing import Pacer
 from storage.models import SlackUser
 

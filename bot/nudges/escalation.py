@@ -14,8 +14,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from bot.messenger import BackupAsked, Escalation, Messenger, NotDelivered, RecipientGone
 from bot.nudges.digest import Digest
+from bot.nudges.messenger import BackupAsked, Escalation, Messenger, NotDelivered, RecipientGone
 from bot.nudges.pacing import Pacer
 from storage.models import AuditEvent, Declaration, Integration, Nudge, Snooze
 from storage.vocabulary import NudgeState

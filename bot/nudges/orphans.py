@@ -13,7 +13,9 @@ from sqlmodel import Session, col, select
 from bot.authorization import Actor
 from bot.context import Runtime
 from bot.inventory import change_owner, mark_owner_active
-from bot.messenger import (
+from bot.nudges import directory
+from bot.nudges.escalation import BOT_ACTOR
+from bot.nudges.messenger import (
     Messenger,
     NotDelivered,
     Notice,
@@ -23,8 +25,6 @@ from bot.messenger import (
     RecipientGone,
     TokenRefused,
 )
-from bot.nudges import directory
-from bot.nudges.escalation import BOT_ACTOR
 from bot.nudges.pacing import Pacer, Pacing
 from storage.models import AuditEvent, Integration
 

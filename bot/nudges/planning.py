@@ -13,10 +13,10 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from bot.gaps import gaps_of_integrations
-from bot.messenger import Person
 from bot.nudges import ledger
 from bot.nudges.digest import Digest, DigestDraft
 from bot.nudges.escalation import streaks
+from bot.nudges.messenger import Person
 from bot.nudges.schedule import Due, due, zone
 from storage.models import Integration, Snooze
 

@@ -3,7 +3,8 @@ and reports, each with the people in them as mentions."""
 
 from __future__ import annotations
 
-from bot.messenger import (
+from bot.nudges.digest import Digest, OpenIntegration
+from bot.nudges.messenger import (
     BackupAsked,
     Escalation,
     Note,
@@ -11,7 +12,6 @@ from bot.messenger import (
     OrphanHandedOver,
     OrphanReported,
 )
-from bot.nudges.digest import Digest, OpenIntegration
 from bot.text import plural
 from handlers.blocks.text import escape, mention
 

@@ -15,8 +15,8 @@ from bot.authorization import Actor
 from bot.clock import ManualClock
 from bot.context import Runtime
 from bot.inventory import add_identity, register_integration
-from bot.messenger import Messenger
 from bot.nudges.cycle import CycleReport, run_cycle
+from bot.nudges.messenger import Messenger
 from bot.nudges.pacing import Pacing
 from bot.settings import Settings
 from bot.slack_standin import SlackStandIn

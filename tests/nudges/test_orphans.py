@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from bot.clock import ManualClock
 from bot.context import Runtime
-from bot.messenger import Messenger
+from bot.nudges.messenger import Messenger
 from bot.nudges.orphans import HANDED_OVER, REPORTED, run_orphan_check
 from bot.nudges.pacing import Pacing
 from bot.slack_standin import SlackStandIn

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.context import Runtime
-from bot.messenger import Messenger
+from bot.nudges.messenger import Messenger
 from bot.scheduler import build_scheduler
 from bot.slack_standin import SlackStandIn
 from tests.nudges.conftest import add_owner

@@ -1,0 +1,57 @@
+"""Computing gaps: every open gap in a scope, most urgent first, or streamed for the nudge cycle."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from bot.gaps.model import Gap
+from bot.gaps.rows import identity_rows, rows_of, scope, scope_of_ids
+from bot.gaps.rules import findings
+
+
+def compute_gaps(
+    session: Session,
+    *,
+    review_days: int,
+    now: datetime,
+    integration: str | None = None,
+    owner: str | None = None,
+) -> list[Gap]:
+    """Every open gap in scope (all integrations, one integration, or one owner's), most
+    urgent first.
+
+    Identities stream through one pass; only gaps are kept, so memory grows with the
+    findings, not with the inventory.
+    """
+    moment = now
+    stale_before = moment - timedelta(days=review_days)
+    in_scope = scope(session, integration, owner)
+    if not in_scope:
+        return []
+    rows = identity_rows(session, list(in_scope), stale_before)
+    gaps = list(findings(session, in_scope, rows))
+    gaps.sort(key=lambda gap: (gap.urgency, gap.integration, gap.identity or ""))
+    return gaps
+
+
+def gaps_of_integrations(
+    session: Session, *, integration_ids: Iterable[int], review_days: int, now: datetime
+) -> Iterable[Gap]:
+    """The open gaps of these integrations, streamed in no particular order: what
+    `compute_gaps` finds for them, for a caller that knows which integrations it needs and
+    summarises as it goes (the nudge cycle: the due owners' integrations, once per cycle), so
+    neither a list of every gap nor a sort of it is ever built.
+
+    The rules are those of `compute_gaps` (both run `findings`); tests/nudges/test_planning.py
+    checks that both find the same gaps, of every kind.
+    """
+    in_scope, everything = scope_of_ids(session, set(integration_ids))
+    if not in_scope:
+        return
+    stale_before = now - timedelta(days=review_days)
+    yield from findings(
+        session, in_scope, rows_of(session, list(in_scope), stale_before, everything=everything)
+    )

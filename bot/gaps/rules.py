@@ -1,0 +1,98 @@
+"""The rules of every gap kind, applied to identity rows and to integrations."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from sqlmodel import Session
+
+from bot.gaps.model import SCIM_WHY, Gap, Owning
+from bot.gaps.rows import conflicting_emails
+from storage.vocabulary import (
+    Answer,
+    GapKind,
+    IdentityKind,
+    IdentityStatus,
+    Layer,
+    ScimStatus,
+    SsoStatus,
+)
+
+_STILL_ACTIVE = "declared `remove`, but its source still reports it active"
+_MISMATCH_WORKFORCE = (
+    "`workforce` identity in an application integration (staff access to a customer"
+    " tenant) with no note that justifies it"
+)
+_MISMATCH_CUSTOMER = "`customer` identity in a platform integration with no note that justifies it"
+
+
+def findings(session: Session, scope: dict[int, Owning], rows: Iterable[Any]) -> Iterator[Gap]:
+    """The rules of every gap kind, applied to identity rows of the integrations in scope.
+
+    The loop is deliberately flat and works on plain rows: it runs once per identity.
+    """
+    conflicts = conflicting_emails(session)
+    active_humans: Counter[int] = Counter()
+    active, human = IdentityStatus.ACTIVE.value, IdentityKind.HUMAN.value
+    workforce, customer, remove = (a.value for a in Answer)
+    application, platform = Layer.APPLICATION.value, Layer.PLATFORM.value
+
+    for row in rows:
+        identity_id, integration_id, external_id, email, kind, status, answer = row[:7]
+        if status != active:
+            continue  # gone at its source: nothing left to review, even a `remove`
+        owning = scope[integration_id]
+        found: list[tuple[GapKind, str]] = []
+        if kind == human:
+            active_humans[integration_id] += 1
+        if answer is None:
+            found.append((GapKind.UNDECLARED, "active, and no lane has been declared"))
+        elif answer == remove:
+            found.append((GapKind.REMOVE, _STILL_ACTIVE))
+        else:
+            declared_at, note, stale = row[7:]
+            if stale:
+                when = str(declared_at)[:10]
+                found.append((GapKind.STALE, f"lane last declared {when}; due for review"))
+            if not note:
+                if answer == workforce and owning.layer == application:
+                    found.append((GapKind.LANE_MISMATCH, _MISMATCH_WORKFORCE))
+                elif answer == customer and owning.layer == platform:
+                    found.append((GapKind.LANE_MISMATCH, _MISMATCH_CUSTOMER))
+            if email is not None and email in conflicts:
+                other = customer if answer == workforce else workforce
+                elsewhere = ", ".join(sorted(set(conflicts[email][other])))
+                found.append(
+                    (GapKind.CROSS_LANE, f"{email} is `{answer}` here but `{other}` in {elsewhere}")
+                )
+        for gap_kind, detail in found:
+            yield Gap(
+                gap_kind,
+                owning.name,
+                owning.owner,
+                owning.backup_owner,
+                detail,
+                identity_id,
+                external_id,
+            )
+
+    for integration_id, owning in scope.items():
+        yield from _integrationfindings(owning, active_humans[integration_id])
+
+
+def _integrationfindings(integration: Owning, active_humans: int) -> Iterable[Gap]:
+    def gap(kind: GapKind, detail: str) -> Gap:
+        return Gap(kind, integration.name, integration.owner, integration.backup_owner, detail)
+
+    if not integration.owner_active:
+        yield gap(GapKind.ORPHAN, "the owner is deactivated or gone in Slack")
+    if active_humans and integration.sso != SsoStatus.ENFORCED:
+        yield gap(
+            GapKind.SSO,
+            f"{active_humans} active human identit{'y' if active_humans == 1 else 'ies'}"
+            f" and SSO is `{integration.sso}`, not `enforced`",
+        )
+    if integration.layer == Layer.APPLICATION and integration.scim != ScimStatus.ENABLED:
+        yield gap(GapKind.SCIM, SCIM_WHY[ScimStatus(integration.scim)])

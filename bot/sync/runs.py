@@ -1,0 +1,130 @@
+"""Sync runs on record: when each starts, how it ends, and telling the owner of a failure once."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from bot.authorization import Actor, require_steward
+from bot.context import Runtime
+from bot.errors import InvalidInput
+from bot.inventory import get_integration
+from storage.models import Integration, SyncRun
+from storage.vocabulary import SyncState
+
+logger = logging.getLogger(__name__)
+
+Notify = Callable[[str, str], None]
+
+
+@dataclass(frozen=True)
+class SyncOutcome:
+    integration: str
+    ok: bool
+    seen: int = 0
+    created: int = 0
+    updated: int = 0
+    deactivated: int = 0
+    error: str | None = None
+    declared_by_rules: int = 0
+    new_integrations: tuple[str, ...] = ()
+
+
+@dataclass
+class Counts:
+    seen: int = 0
+    created: int = 0
+    updated: int = 0
+    deactivated: int = 0
+    declared: int = 0
+
+
+@dataclass(frozen=True)
+class StartedRun:
+    integration: Integration
+    run_id: int
+    moment: datetime
+
+
+def sync_moment(session: Session, integration_id: int, now: datetime) -> datetime:
+    """Each run's start is strictly later than the previous one's: identities last seen before
+    it are the ones the source stopped reporting, even with a clock that stands still."""
+    previous = session.exec(
+        select(SyncRun.started_at)
+        .where(col(SyncRun.integration_id) == integration_id)
+        .order_by(col(SyncRun.started_at).desc())
+        .limit(1)
+    ).first()
+    if previous is not None and previous >= now:
+        return previous + timedelta(milliseconds=1)
+    return now
+
+
+def start_run(runtime: Runtime, *, actor: Actor, integration_name: str) -> StartedRun:
+    """Check who may sync, then record the run as started (in a unit of work of its own, so
+    the run is on record even when the sync fails)."""
+    with runtime.unit_of_work() as session:
+        integration = get_integration(session, integration_name)
+        require_steward(actor, integration)
+        if not integration.connector_kind:
+            raise InvalidInput(
+                f"`{integration.name}` has no connector configured; see docs/connectors.md"
+                " (`boundary-bot connect`)."
+            )
+        moment = sync_moment(session, integration.id or 0, runtime.clock.now())
+        run = SyncRun(
+            integration_id=integration.id or 0,
+            connector_kind=integration.connector_kind,
+            started_at=moment,
+        )
+        session.add(run)
+        session.flush()
+        return StartedRun(integration, run.id or 0, moment)
+
+
+def finish_run(session: Session, *, run_id: int, counts: Counts, now: datetime) -> None:
+    run = session.get(SyncRun, run_id)
+    assert run is not None
+    run.state, run.finished_at = SyncState.OK, now
+    run.seen, run.created, run.updated = counts.seen, counts.created, counts.updated
+    run.deactivated = counts.deactivated
+    session.add(run)
+
+
+def record_failure(
+    runtime: Runtime, integration: Integration, run_id: int, error: str, notify: Notify | None
+) -> SyncOutcome:
+    """Record the failure; tell the owner unless this failure streak was already told."""
+    with runtime.unit_of_work() as session:
+        run = session.get(SyncRun, run_id)
+        assert run is not None
+        previous = session.exec(
+            select(SyncRun)
+            .where(col(SyncRun.integration_id) == run.integration_id, col(SyncRun.id) < run_id)
+            .order_by(col(SyncRun.id).desc())
+            .limit(1)
+        ).first()
+        already_told = (
+            previous is not None and previous.state == SyncState.FAILED and previous.owner_told
+        )
+        run.state, run.finished_at, run.error = SyncState.FAILED, runtime.clock.now(), error[:1000]
+        run.owner_told = already_told
+        session.add(run)
+    logger.warning("sync of %s failed: %s", integration.name, error)
+    if notify is not None and not already_told:
+        notify(
+            integration.owner,
+            f"The {integration.connector_kind} sync of `{integration.name}` failed: {error}."
+            " The identities already recorded are kept; I will tell you again only after a"
+            " sync succeeds and a later one fails.",
+        )
+        with runtime.unit_of_work() as session:
+            told = session.get(SyncRun, run_id)
+            if told is not None:
+                told.owner_told = True
+                session.add(told)
+    return SyncOutcome(integration=integration.name, ok=False, error=error)

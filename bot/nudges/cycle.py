@@ -102,9 +102,28 @@ def run_cycle(
         lease=lease,
         home=home,
     )
+    _tally(report, _send_all(sender, plan.digests, workers=pace.workers))
+    if report.stopped:
+        return report
+    logger.info(
+        "nudge cycle: %d sent, %d by another replica, %d failed, %s gone, %d escalated",
+        report.sent,
+        report.raced,
+        report.failed,
+        plural(len(report.owners_gone), "owner"),
+        len(report.escalated),
+    )
+    return report
+
+
+Sent = tuple[Digest, Delivery, bool, str | None]  # the digest, its delivery, escalated, refusal
+
+
+def _send_all(sender: Sender, digests: list[Digest], *, workers: int) -> list[Sent]:
+    """Deliver (and escalate) every digest on a few threads; a refused token stops the rest."""
     stop = threading.Event()
 
-    def send(digest: Digest) -> tuple[Digest, Delivery, bool, str | None]:
+    def send(digest: Digest) -> Sent:
         if stop.is_set():
             return digest, Delivery(Outcome.SKIPPED), False, None
         delivery = deliver(sender, digest)
@@ -119,25 +138,17 @@ def run_cycle(
             stop.set()
             return digest, delivery, False, str(error)
 
-    with ThreadPoolExecutor(max_workers=max(pace.workers, 1), thread_name_prefix="nudge") as pool:
-        results = list(pool.map(send, plan.digests))
+    with ThreadPoolExecutor(max_workers=max(workers, 1), thread_name_prefix="nudge") as pool:
+        return list(pool.map(send, digests))
+
+
+def _tally(report: CycleReport, results: list[Sent]) -> None:
     for digest, delivery, escalated, refused in results:
         _count(report, digest, delivery)
         if escalated:
             report.escalated.append(digest.owner)
         if refused and not report.stopped:
             _stop(report, refused)
-    if report.stopped:
-        return report
-    logger.info(
-        "nudge cycle: %d sent, %d by another replica, %d failed, %s gone, %d escalated",
-        report.sent,
-        report.raced,
-        report.failed,
-        plural(len(report.owners_gone), "owner"),
-        len(report.escalated),
-    )
-    return report
 
 
 def _people(

@@ -110,34 +110,10 @@ def plan_cycle(
             open_to_send[owner] = when
         else:
             plan.handled += 1
-    # A snooze covers each cycle scheduled before it ends, catch-up ticks included: the next
-    # digest comes at the owner's next scheduled time, not minutes after the snooze ends.
-    if open_to_send:
-        earliest = min(when.fire_time for when in open_to_send.values())
-        ends = snoozed_until(session, after=earliest)
-        plan.snoozed = sorted(
-            owner
-            for owner, when in open_to_send.items()
-            if owner in ends and ends[owner] > when.fire_time
-        )
-    for owner in plan.snoozed:
-        del open_to_send[owner]
+    _drop_snoozed(session, plan, open_to_send)
     if not open_to_send:
         return plan  # the common tick: nobody due, so the gaps are not computed at all
-
-    # The gaps of the owners being sent to, computed once for all of them (not per owner, and
-    # not for the integrations of owners who are not due) and summarised as they stream past.
-    drafts: dict[str, DigestDraft] = {}
-    for gap in gaps_of_integrations(
-        session,
-        integration_ids=integrations_of(session, owners=open_to_send),
-        review_days=review_days,
-        now=now,
-    ):
-        draft = drafts.get(gap.owner)
-        if draft is None:
-            draft = drafts[gap.owner] = DigestDraft()
-        draft.add(gap)
+    drafts = _drafts(session, open_to_send, review_days=review_days, now=now)
     plan.nothing_open = sorted(owner for owner in open_to_send if owner not in drafts)
     with_items = sorted(drafts)
     streak = streaks(session, owners=with_items, limit=escalate_after)
@@ -152,3 +128,38 @@ def plan_cycle(
             )
         )
     return plan
+
+
+def _drop_snoozed(session: Session, plan: Plan, open_to_send: dict[str, Due]) -> None:
+    """A snooze covers each cycle scheduled before it ends, catch-up ticks included: the next
+    digest comes at the owner's next scheduled time, not minutes after the snooze ends."""
+    if not open_to_send:
+        return
+    earliest = min(when.fire_time for when in open_to_send.values())
+    ends = snoozed_until(session, after=earliest)
+    plan.snoozed = sorted(
+        owner
+        for owner, when in open_to_send.items()
+        if owner in ends and ends[owner] > when.fire_time
+    )
+    for owner in plan.snoozed:
+        del open_to_send[owner]
+
+
+def _drafts(
+    session: Session, open_to_send: dict[str, Due], *, review_days: int, now: datetime
+) -> dict[str, DigestDraft]:
+    """The gaps of the owners being sent to, computed once for all of them (not per owner, and
+    not for the integrations of owners who are not due) and summarised as they stream past."""
+    drafts: dict[str, DigestDraft] = {}
+    for gap in gaps_of_integrations(
+        session,
+        integration_ids=integrations_of(session, owners=open_to_send),
+        review_days=review_days,
+        now=now,
+    ):
+        draft = drafts.get(gap.owner)
+        if draft is None:
+            draft = drafts[gap.owner] = DigestDraft()
+        draft.add(gap)
+    return drafts

@@ -105,6 +105,11 @@ def run_cycle(
     _tally(report, _send_all(sender, plan.digests, workers=pace.workers))
     if report.stopped:
         return report
+    _log(report)
+    return report
+
+
+def _log(report: CycleReport) -> None:
     logger.info(
         "nudge cycle: %d sent, %d by another replica, %d failed, %s gone, %d escalated",
         report.sent,
@@ -113,7 +118,6 @@ def run_cycle(
         plural(len(report.owners_gone), "owner"),
         len(report.escalated),
     )
-    return report
 
 
 Sent = tuple[Digest, Delivery, bool, str | None]  # the digest, its delivery, escalated, refusal

@@ -12,7 +12,7 @@ from bot import validation
 from bot.authorization import Actor, require_steward
 from bot.errors import Conflict, InvalidInput, NotFound
 from bot.inventory import get_integration
-from storage import declarations as chain
+from storage import chain
 from storage import identities as identity_repo
 from storage import integrations as integration_repo
 from storage import rules as rule_repo
@@ -74,17 +74,40 @@ def declare(
     return Recorded(integration.name, answer, 1, actor.user_id, moment)
 
 
-def find_identity(session: Session, *, integration_name: str, external_id: str) -> Identity:
-    """An identity by its integration and external id (emails match case-insensitively)."""
+def find_identity(session: Session, *, integration_name: str, id_or_email: str) -> Identity:
+    """An identity of one integration by its external id or, failing that, by its email.
+
+    An external id wins over an email (identities added by hand use their email as their id);
+    an email shared by several identities of the integration is refused, naming their ids.
+    """
     integration = get_integration(session, integration_name)
-    wanted = external_id.strip()
+    wanted = id_or_email.strip()
     for candidate in dict.fromkeys((wanted, wanted.lower())):
         identity = identity_repo.get_by_external_id(
             session, integration_id=integration.id or 0, external_id=candidate
         )
         if identity is not None:
             return identity
+    matches = _with_email(session, integration, wanted)
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        ids = ", ".join(validation.clip(identity.external_id) for identity in matches)
+        raise Conflict(
+            f"`{validation.clip(wanted)}` is the email of {len(matches)} identities of"
+            f" `{integration.name}` ({ids}); declare one by its external id."
+        )
     raise NotFound(f"`{integration.name}` has no identity `{validation.clip(wanted)}`.")
+
+
+def _with_email(session: Session, integration: Integration, text: str) -> Sequence[Identity]:
+    if "@" not in text:
+        return []
+    try:
+        email = validation.email(text)
+    except InvalidInput:
+        return []  # not an email after all: an id like `svc@build`
+    return identity_repo.with_email(session, integration_id=integration.id or 0, email=email)
 
 
 def declare_remaining(

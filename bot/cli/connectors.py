@@ -1,27 +1,19 @@
-"""CLI commands of the connectors feature: `connect`, `sync` and `claim`."""
+"""`connect`, `sync` and `claim`: where an integration's identities and SSO/SCIM facts come from."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn
+from rich.progress import SpinnerColumn, TextColumn
 
 from bot import coverage
 from bot.authorization import Actor
+from bot.cli.output import fail, progress, say
+from bot.cli.runtime import domain_errors, runtime
 from bot.connectors import ConnectorKind
-from bot.errors import DomainError
 from bot.sync import SyncOutcome, connect_integration, sync_all, sync_integration
 from storage.vocabulary import CoverageKind
-
-console = Console()
-errors = Console(stderr=True)
-
-
-def _fail(message: str) -> NoReturn:
-    errors.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
-    raise typer.Exit(1)
 
 
 def connect(
@@ -42,8 +34,6 @@ def connect(
     path: Annotated[str | None, typer.Option(help="CSV: the file to read on each sync.")] = None,
 ) -> None:
     """Store a connector's settings; secrets are named by environment variable only."""
-    from bot.cli import runtime
-
     given: dict[str, Any] = {
         "url": url,
         "secret_env": secret_env,
@@ -55,21 +45,18 @@ def connect(
         "path": path,
     }
     built = runtime()
-    try:
-        with built.unit_of_work() as session:
-            found = connect_integration(
-                session,
-                actor=Actor.operator(),
-                integration_name=integration,
-                kind=kind,
-                settings={k: v for k, v in given.items() if v is not None},
-                now=built.clock.now(),
-            )
-            shown = ", ".join(f"{k}={v}" for k, v in found.connector_settings.items())
-            name = found.name
-    except DomainError as error:
-        _fail(str(error))
-    console.print(f"{name}: {kind} connector saved ({shown}); run `boundary-bot sync {name}`")
+    with domain_errors(), built.unit_of_work() as session:
+        found = connect_integration(
+            session,
+            actor=Actor.operator(),
+            integration_name=integration,
+            kind=kind,
+            settings={k: v for k, v in given.items() if v is not None},
+            now=built.clock.now(),
+        )
+        shown = ", ".join(f"{k}={v}" for k, v in found.connector_settings.items())
+        name = found.name
+    say(f"{name}: {kind} connector saved ({shown}); run `boundary-bot sync {name}`")
 
 
 def sync(
@@ -78,29 +65,27 @@ def sync(
     ] = None,
 ) -> None:
     """Pull identities and SSO/SCIM facts from the connected sources now."""
-    from bot.cli import runtime
-
     built = runtime()
-    columns = (SpinnerColumn(), TextColumn("{task.description}: {task.completed} identities"))
-    with Progress(*columns, console=errors, transient=True) as bar:
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}: {task.completed} identities", markup=False),
+    )
+    # Errors are reported after the progress display has stopped, not through it.
+    with domain_errors(), progress(*columns) as bar:
         task = bar.add_task(f"syncing {integration or 'all'}", total=None)
-        try:
-            if integration:
-                outcomes = [
-                    sync_integration(
-                        built,
-                        actor=Actor.operator(),
-                        integration_name=integration,
-                        progress=lambda n: bar.advance(task, n),
-                    )
-                ]
-            else:
-                outcomes = sync_all(built)
-        except DomainError as error:
-            bar.stop()
-            _fail(str(error))
+        if integration:
+            outcomes = [
+                sync_integration(
+                    built,
+                    actor=Actor.operator(),
+                    integration_name=integration,
+                    progress=lambda n: bar.advance(task, n),
+                )
+            ]
+        else:
+            outcomes = sync_all(built)
     for outcome in outcomes:
-        console.print(_line(outcome), highlight=False)
+        say(_line(outcome))
     if any(not outcome.ok for outcome in outcomes):
         raise typer.Exit(1)
 
@@ -112,28 +97,23 @@ def claim(
     scim: Annotated[str | None, typer.Option(help="enabled, platform-only or none.")] = None,
 ) -> None:
     """Claim SSO or SCIM coverage by hand; it expires after the review interval."""
-    from bot.cli import runtime
-
     if (sso is None) == (scim is None):
-        _fail("give exactly one of --sso or --scim")
+        fail("give exactly one of --sso or --scim")
     kind, value = (CoverageKind.SSO, sso) if sso is not None else (CoverageKind.SCIM, scim)
     built = runtime()
-    try:
-        with built.unit_of_work() as session:
-            made = coverage.claim_coverage(
-                session,
-                actor=Actor.operator(),
-                integration_name=integration,
-                kind=kind,
-                value=value or "",
-                evidence_url=evidence,
-                review_days=built.settings.review_days,
-                now=built.clock.now(),
-            )
-            until = made.expires_at
-    except DomainError as error:
-        _fail(str(error))
-    console.print(f"{integration}: {kind} `{value}` claimed until {until:%Y-%m-%d}")
+    with domain_errors(), built.unit_of_work() as session:
+        made = coverage.claim_coverage(
+            session,
+            actor=Actor.operator(),
+            integration_name=integration,
+            kind=kind,
+            value=value or "",
+            evidence_url=evidence,
+            review_days=built.settings.review_days,
+            now=built.clock.now(),
+        )
+        until = made.expires_at
+    say(f"{integration}: {kind} `{value}` claimed until {until:%Y-%m-%d}")
 
 
 def _line(outcome: SyncOutcome) -> str:

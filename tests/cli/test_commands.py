@@ -1,4 +1,5 @@
-"""The `boundary-bot` command end to end against a SQLite file, exit codes included."""
+"""The `boundary-bot` commands in-process (typer's CliRunner) against a SQLite file: what each
+command writes and its exit codes."""
 
 from __future__ import annotations
 
@@ -103,9 +104,9 @@ def test_import_of_a_bad_file_names_the_line_and_writes_nothing(
 
 
 def test_who_answers_and_a_miss_exits_1(populated: Path) -> None:
-    by_integration = ok("who", "openai-platform")
-    by_user = ok("who", OWNER)
-    by_email = ok("who", "pat@acme.com")
+    by_integration = ok("who", "openai-platform", "--format", "table")
+    by_user = ok("who", OWNER, "--format", "table")
+    by_email = ok("who", "pat@acme.com", "--format", "table")
     missing = cli("who", "nobody-here")
 
     assert f"owner {OWNER}" in by_integration.output
@@ -120,11 +121,11 @@ def test_gaps_as_json(populated: Path) -> None:
     result = ok("gaps", "--format", "json")
 
     found = json.loads(result.stdout)
-    assert sorted((g["kind"], g["identity"]) for g in found) == [
-        ("scim", None),
-        ("sso", None),
-        ("undeclared", "key-1"),
-        ("undeclared", "u1"),
+    assert sorted((g["kind"], g["external_id"], g["identity"]) for g in found) == [
+        ("scim", None, None),
+        ("sso", None, None),
+        ("undeclared", "key-1", "key-1"),
+        ("undeclared", "u1", "pat@acme.com"),
     ]
 
 
@@ -173,7 +174,7 @@ def test_declare_and_rule_commands(populated: Path) -> None:
     assert "1 identity declared" in ruled.output
     found = json.loads(ok("gaps", "--format", "json").stdout)
     # A rule is no justification: staff keys in a customer tenant stay a lane mismatch.
-    assert [(g["kind"], g["identity"]) for g in found if g["identity"]] == [
+    assert [(g["kind"], g["external_id"]) for g in found if g["external_id"]] == [
         ("lane-mismatch", "key-1")
     ]
 

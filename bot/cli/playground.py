@@ -1,4 +1,4 @@
-"""CLI commands of the playground feature; `register(app)` adds them to `boundary-bot`."""
+"""`playground`: the whole bot in a browser, with a local stand-in for Slack and demo data."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+
+from bot.cli.output import fail, say
 
 PLAYGROUND_DIR = Path(".playground")
-
-console = Console()
 
 
 def playground(
@@ -23,19 +22,18 @@ def playground(
     """Try the whole bot in a browser, without a Slack workspace (demo data, local only)."""
     from bot.playground.runner import Playground  # Bolt and uvicorn load only when used
 
-    console.print("Starting the boundary-bot playground: the real bot, a local stand-in for Slack.")
+    say("Starting the boundary-bot playground: the real bot, a local stand-in for Slack.")
     running = Playground(directory=directory, port=port)
     try:
         running.start()
     except OSError as error:
-        console.print(f"[red]error:[/red] could not start the playground: {error}")
-        raise typer.Exit(1) from None
-    console.print(f"Open [bold]{running.url}[/bold] in a browser. Press Ctrl+C to stop.")
-    console.print(f"Demo data lives in {directory / 'playground.db'} and is reset on each start.")
+        fail(f"could not start the playground: {error}")
+    say(f"Open {running.url} in a browser. Press Ctrl+C to stop.")
+    say(f"Demo data lives in {directory / 'playground.db'} and is reset on each start.")
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
-        console.print("Stopping the playground.")
+        say("Stopping the playground.")
     finally:
         running.stop()
 

@@ -1,0 +1,92 @@
+"""`report` and `audit verify`: evidence for auditors, and the check of the declaration chain."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot import report
+from bot.cli.output import fail, say, write_json
+from bot.cli.runtime import domain_errors, runtime
+from storage.chain_check import verify_chain
+
+
+class ReportFormat(StrEnum):
+    CSV = "csv"
+    JSON = "json"
+
+
+class CheckFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+def report_command(
+    integration: Annotated[str | None, typer.Option(help="Only this integration.")] = None,
+    output_format: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.CSV,
+    output: Annotated[Path | None, typer.Option(help="Write here instead of stdout.")] = None,
+) -> None:
+    """Evidence for auditors: each identity's lane, who declared it and when, and open gaps."""
+    built = runtime()
+    with domain_errors(), built.reading() as session:
+        evidence = report.build_report(
+            session,
+            review_days=built.settings.review_days,
+            integration=integration,
+            now=built.clock.now(),
+        )
+        render = report.render_csv if output_format is ReportFormat.CSV else report.render_json
+        text = render(session, evidence)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.write_text(text, encoding="utf-8")
+    say(f"wrote {output} ({len(evidence.gaps)} open gaps)", stderr=True)
+
+
+def audit_verify(
+    head: Annotated[
+        str | None,
+        typer.Option(help="A head hash exported earlier; the chain must still contain it."),
+    ] = None,
+    output_format: Annotated[
+        CheckFormat,
+        typer.Option(
+            "--format",
+            help="text: `OK <n> declarations, head <hash>` on one line; json: an object.",
+        ),
+    ] = CheckFormat.TEXT,
+) -> None:
+    """Recompute the declaration chain; print OK with the count and head hash.
+
+    A broken chain names its first broken row on stderr and exits with code 1.
+    """
+    built = runtime()
+    with built.reading() as session:
+        check = verify_chain(session, anchor=head.strip().lower() if head else None)
+    where = f"at seq {check.broken_seq}" if check.broken_seq is not None else "against --head"
+    if output_format is CheckFormat.JSON:
+        write_json(
+            {
+                "ok": check.ok,
+                "count": check.count,
+                "head": check.head_hash,
+                "broken_seq": check.broken_seq,
+                "reason": None if check.ok else check.reason,
+            }
+        )
+    elif check.ok:
+        say(f"OK {check.count} declarations, head {check.head_hash}")
+    if not check.ok:
+        fail(f"chain broken {where}: {check.reason} ({check.count} rows verified)")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report_command)
+    audit = typer.Typer(no_args_is_help=True, help="The tamper-evident declaration chain.")
+    audit.command("verify")(audit_verify)
+    app.add_typer(audit, name="audit")

@@ -1,0 +1,79 @@
+"""`who` and `gaps`: the read-only questions, as a table, json or tsv."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from bot import inventory, lookup
+from bot.cli.output import FormatOption, emit, fail
+from bot.cli.records import (
+    GAP_COLUMNS,
+    gap_record,
+    identity_names,
+    lookup_columns,
+    lookup_document,
+    lookup_rows,
+)
+from bot.cli.render import gaps_table, lookup_renderable
+from bot.cli.runtime import domain_errors, runtime
+from bot.gaps import compute_gaps
+
+
+def who(
+    query: Annotated[str, typer.Argument(help="Integration, Slack user id, email or id.")],
+    output_format: FormatOption = None,
+) -> None:
+    """Who owns an integration; an identity's or email's lane; what a Slack user owns.
+
+    json is one object: query, kind, integration, owned, identities.
+    tsv has one row per integration or identity found.
+    """
+    built = runtime()
+    with domain_errors(), built.reading() as session:
+        found = lookup.who(session, query=query)
+    if not found.found:
+        fail(f"nothing matches `{query}`")
+    emit(
+        output_format,
+        columns=lookup_columns(found),
+        rows=lookup_rows(found),
+        table=lambda: lookup_renderable(found),
+        document=lambda: lookup_document(found),
+    )
+
+
+def gaps(
+    integration: Annotated[str | None, typer.Option(help="Only this integration.")] = None,
+    owner: Annotated[str | None, typer.Option(help="Only integrations this user owns.")] = None,
+    output_format: FormatOption = None,
+) -> None:
+    """Open gaps, most urgent first.
+
+    An identity shows as its email, else its display name, else its external id.
+    json and tsv also give the external id.
+    """
+    built = runtime()
+    with domain_errors(), built.reading() as session:
+        if integration:
+            inventory.get_integration(session, integration)
+        found = compute_gaps(
+            session,
+            review_days=built.settings.review_days,
+            integration=integration.strip().lower() if integration else None,
+            owner=owner,
+            now=built.clock.now(),
+        )
+        names = identity_names(session, ((gap.integration, gap.identity) for gap in found))
+    emit(
+        output_format,
+        columns=GAP_COLUMNS,
+        rows=[gap_record(gap, names) for gap in found],
+        table=lambda: gaps_table(found, names),
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(who)
+    app.command()(gaps)

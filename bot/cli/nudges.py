@@ -11,6 +11,7 @@ from bot.cli.records import DIGEST_COLUMNS, digest_document, digest_names, diges
 from bot.cli.render import plan_table
 from bot.cli.runtime import runtime
 from bot.nudges.cycle import run_cycle
+from bot.text import plural
 
 
 def sweep(
@@ -42,13 +43,13 @@ def sweep(
             table=lambda: plan_table(report, names),
             document=lambda: [digest_document(digest, names) for digest in report.digests],
         )
-        summary = f"would send {len(report.digests)} digest(s); nothing was sent"
+        summary = f"would send {plural(len(report.digests), 'digest')}; nothing was sent"
         say(summary, stderr=used is not OutputFormat.TABLE)
         return
     say(
-        f"sent {report.sent} digest(s); {report.raced} sent by another replica,"
+        f"sent {plural(report.sent, 'digest')}; {report.raced} sent by another replica,"
         f" {report.handled} already sent today, {report.failed} failed (retried later),"
-        f" {len(report.owners_gone)} owner(s) gone from Slack, {report.snoozed} snoozed,"
+        f" {plural(len(report.owners_gone), 'owner')} gone from Slack, {report.snoozed} snoozed,"
         f" {len(report.escalated)} escalated"
     )
     if report.stopped:

@@ -9,6 +9,7 @@ import typer
 from bot.cli.output import fail, say
 from bot.cli.runtime import database_errors, runtime
 from bot.settings import SettingsError, load_settings
+from bot.text import plural
 from storage import migrate
 
 
@@ -35,7 +36,7 @@ def db_upgrade() -> None:
     with database_errors(built.settings.database_url):
         waiting = migrate.pending(built.engine)
         migrate.upgrade(built.engine)
-    say(f"database is up to date ({len(waiting)} migration(s) applied)")
+    say(f"database is up to date ({plural(len(waiting), 'migration')} applied)")
 
 
 def register(app: typer.Typer) -> None:

@@ -54,8 +54,8 @@ def test_db_upgrade_creates_the_schema_once(database: Path) -> None:
     first = ok("db", "upgrade")
     second = ok("db", "upgrade")
 
-    assert "1 migration(s) applied" in first.output
-    assert "0 migration(s) applied" in second.output
+    assert "1 migration applied" in first.output
+    assert "0 migrations applied" in second.output
     assert database.exists()
 
 

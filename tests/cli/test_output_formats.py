@@ -102,7 +102,7 @@ def test_sweep_dry_run_as_tsv_and_json(acme: Workspace) -> None:
     ]  # fmt: skip
     assert tsv.stdout.splitlines()[1].startswith(f"{OWNER}\t")
     # The summary is for people: on stderr, so stdout stays data.
-    assert tsv.stderr == "would send 1 digest(s); nothing was sent\n"
+    assert tsv.stderr == "would send 1 digest; nothing was sent\n"
     (digest,) = json.loads(document.stdout)
     assert list(digest) == ["owner", "cycle", "open", "by_kind", "items", "escalate"]
     assert digest["open"] == sum(digest["by_kind"].values())

@@ -36,7 +36,7 @@ def test_sweep_dry_run_prints_who_would_get_what_and_sends_nothing(
     assert result.exit_code == 0, result.output
     assert OWNER in result.output
     assert "1 undeclared" in result.output
-    assert "would send 1 digest(s); nothing was sent" in result.output
+    assert "would send 1 digest; nothing was sent" in result.output
     assert standin.calls() == []
 
 

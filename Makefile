@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test lint format pytest bench playground clean
+.PHONY: run test lint format pytest shifted-clocks bench screenshot clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "boundary-bot needs Python 3.11 or newer (set PYTHON=...)")'
@@ -17,7 +17,8 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 # With no Slack bot token (environment or .env), `make run` starts the local playground
-# instead; it says so first, before installing anything.
+# instead; it says so first, before installing anything. `make run PORT=3800` serves on that
+# port: the bot reads PORT itself, the playground is given it as --port.
 run:
 	@if [ -n "$${SLACK_BOT_TOKEN:-}" ] || grep -Eqs \
 		'^[[:space:]]*(export[[:space:]]+)?SLACK_BOT_TOKEN[[:space:]]*=[[:space:]]*[^[:space:]#]' .env; \
@@ -25,22 +26,50 @@ run:
 		$(MAKE) --no-print-directory -s $(STAMP) && $(BIN)/boundary-bot run; \
 	else \
 		echo "No Slack credentials configured (SLACK_BOT_TOKEN is not set): starting the local playground instead."; \
-		$(MAKE) --no-print-directory -s $(STAMP) && $(BIN)/boundary-bot playground; \
+		$(MAKE) --no-print-directory -s $(STAMP) && $(BIN)/boundary-bot playground $${PORT:+--port "$$PORT"}; \
 	fi
 
-test: lint pytest
+test: lint pytest shifted-clocks
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy bot handlers storage bench
+	$(BIN)/lint-imports --no-cache
 
 pytest: $(STAMP)
 	$(BIN)/pytest
 
+# The time-sensitive tests again, under system clocks that the processes cannot tell from real
+# time (Debian's faketime): inside the simulated week the tests use (2026-11-30 onwards), across
+# a year end, and across a DST change in the process's local zone. A test or a code path that
+# reads the real date fails here. CI (CI=true) must have faketime; elsewhere it is optional.
+CLOCK_TESTS := tests/nudges tests/bot/test_coverage.py tests/bot/test_gaps.py \
+	tests/bot/test_review.py tests/handlers/test_clock.py tests/playground/test_playground_nudges.py \
+	tests/playground/test_runner.py
+SHIFTED_CLOCKS := UTC@2026-12-02T10:00:00 UTC@2026-12-31T23:59:00 \
+	America/Los_Angeles@2027-03-14T01:59:00
+
+shifted-clocks: $(STAMP)
+	@if ! command -v faketime >/dev/null 2>&1; then \
+		if [ -n "$${CI:-}" ]; then echo "shifted-clocks: faketime is not installed" >&2; exit 1; fi; \
+		echo "shifted-clocks: skipped, Debian's faketime is not installed (apt-get install faketime)"; \
+		exit 0; \
+	fi; \
+	for clock in $(SHIFTED_CLOCKS); do \
+		zone=$${clock%@*}; moment=$$(echo "$${clock#*@}" | tr T ' '); \
+		echo "shifted-clocks: system clock starts at $$moment in $$zone"; \
+		TZ=$$zone faketime -f "@$$moment" $(BIN)/pytest -q -p no:cacheprovider $(CLOCK_TESTS) \
+			|| exit 1; \
+	done
+
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Retakes the README's picture of the playground (needs Chromium); `make test` never writes it.
+screenshot: $(STAMP)
+	$(BIN)/python -m tests.playground.screenshot docs/images/playground.png
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(ARGS)

@@ -17,23 +17,24 @@ class SystemClock:
 
 
 class ManualClock:
-    """A clock that starts at a given moment (or the system time) and moves only when told."""
+    """A clock that starts at the moment it is given and moves only when told, never by itself:
+    whoever builds one (a test, the playground's start-up) chooses where time starts."""
 
-    def __init__(self, start: datetime | None = None) -> None:
-        self._offset = timedelta(0)
-        self._fixed = start
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("a ManualClock starts at an aware moment (with a time zone)")
+        self._now = start
         self._lock = threading.Lock()
 
     def now(self) -> datetime:
         with self._lock:
-            base = self._fixed if self._fixed is not None else datetime.now(UTC)
-            return base + self._offset
+            return self._now
 
     def advance(self, delta: timedelta) -> datetime:
         with self._lock:
-            self._offset += delta
-        return self.now()
+            self._now += delta
+            return self._now
 
     def set(self, moment: datetime) -> None:
         with self._lock:
-            self._fixed, self._offset = moment, timedelta(0)
+            self._now = moment

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from bot.clock import Clock, SystemClock
 from bot.settings import Settings
+from bot.text import plural
 from storage import migrate
 from storage.engine import make_engine, read_only_engine, session_factory, session_scope
 
@@ -62,10 +63,11 @@ class Runtime:
         if not waiting:
             return
         if self.engine.dialect.name == "sqlite":
-            logger.info("applying %d migration(s) to %s", len(waiting), self.engine.url.database)
+            applying = plural(len(waiting), "migration")
+            logger.info("applying %s to %s", applying, self.engine.url.database)
             migrate.upgrade(self.engine)
             return
         raise SchemaBehind(
-            f"the database schema is behind by {len(waiting)} migration(s);"
+            f"the database schema is behind by {plural(len(waiting), 'migration')};"
             " run `boundary-bot db upgrade` once, then start the bot"
         )

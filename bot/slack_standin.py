@@ -20,6 +20,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 from urllib.parse import parse_qs, urlparse
 
+from bot.text import plural
+
 TEAM_ID = "T0BOUNDARY"
 BOT_USER_ID = "U0BOTUSER"
 BOT_ID = "B0BOUNDARY"
@@ -189,7 +191,7 @@ class SlackStandIn:
                     return found
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise TimeoutError(f"{method}: {len(found)} call(s), wanted {count}")
+                    raise TimeoutError(f"{method}: {plural(len(found), 'call')}, wanted {count}")
                 self._lock.wait(remaining)
 
     def messages(self, channel: str) -> list[Message]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import secrets
 import socket
@@ -14,29 +15,54 @@ from typing import Any
 
 import uvicorn
 
-from bot.clock import ManualClock
+from bot.app import slack_messenger
+from bot.clock import ManualClock, SystemClock
 from bot.context import Runtime
 from bot.playground.seed import ADMIN, CHANNEL_ID, USERS, seed
 from bot.playground.server import BotEndpoint, build_playground_app
 from bot.playground.standin import PlaygroundStandIn
 from bot.playground.workspace import Workspace
 from bot.settings import Settings
-from bot.slack_client import make_client
+from bot.text import plural
 
 logger = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"  # loopback only: the playground is never reachable from other machines
 DEFAULT_PORT = 3700
 DATABASE_FILE = "playground.db"
+PORT_TRIES = 20  # a taken port: try the next ones up, as Jupyter and Vite do, then give up
 
 
 def _listen(port: int) -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((HOST, port))
-    sock.listen(128)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((HOST, port))
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
     sock.setblocking(False)
     return sock
+
+
+def _listen_from(port: int, tries: int = PORT_TRIES) -> socket.socket:
+    """Listen on `port` or, when something else holds it, on the next free port above it and
+    say which (port 0 means any free port)."""
+    if port == 0:
+        return _listen(0)
+    last = min(port + tries, 65536)
+    for candidate in range(port, last):
+        try:
+            sock = _listen(candidate)
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:
+                raise
+            continue
+        if candidate != port:
+            logger.warning("port %d is in use, serving on %d", port, candidate)
+        return sock
+    raise OSError(errno.EADDRINUSE, f"ports {port} to {last - 1} on {HOST} are all in use")
 
 
 class _ServerThread:
@@ -76,7 +102,7 @@ def fires_on(schedule: str, moment: datetime) -> bool:
 
 def describe(report: Any) -> str:
     """A nudge cycle's report in one line for the page."""
-    parts = [f"{report.sent} digest(s) sent"]
+    parts = [f"{plural(report.sent, 'digest')} sent"]
     if report.escalated:
         parts.append(f"{len(report.escalated)} escalated")
     if report.snoozed:
@@ -97,11 +123,17 @@ def _fresh_database(directory: Path) -> str:
     return f"sqlite:///{path.resolve()}"
 
 
+def _clock_from_now() -> ManualClock:
+    """The playground's one reading of the wall clock: its time starts when it starts, then
+    moves only with the page's buttons."""
+    return ManualClock(SystemClock().now())
+
+
 @dataclass
 class Playground:
     directory: Path
-    port: int = DEFAULT_PORT
-    clock: ManualClock = field(default_factory=ManualClock)
+    port: int = DEFAULT_PORT  # taken: the next free port above it (see `url`); 0: any free port
+    clock: ManualClock = field(default_factory=_clock_from_now)
     runtime: Runtime | None = None
     standin: PlaygroundStandIn | None = None
     workspace: Workspace | None = None
@@ -113,6 +145,8 @@ class Playground:
         return self._url
 
     def start(self) -> Playground:
+        # The page's port first: a port taken all the way up fails before anything starts.
+        page_sock = _listen_from(self.port)
         # Generated per run: the playground never sees, needs or keeps real Slack secrets.
         signing_secret, token = secrets.token_hex(16), "xoxb-playground-" + secrets.token_hex(12)
         self.standin = standin = PlaygroundStandIn(token=token, clock=self.clock)
@@ -152,7 +186,6 @@ class Playground:
             advance_clock=self.advance_clock,
             clock_now=lambda: self.clock.now().isoformat(timespec="minutes"),
         )
-        page_sock = _listen(self.port)
         page = _ServerThread(app, page_sock, "playground-page")
         page.start()
         self._servers.append(page)
@@ -162,10 +195,10 @@ class Playground:
     def run_nudges(self) -> dict[str, Any]:
         """One nudge cycle now, for every owner (a sweep): at most one digest per owner a day."""
         assert self.runtime is not None
-        from bot.nudges import run_cycle
+        from bot.nudges.cycle import run_cycle
 
-        client = make_client(self.runtime.settings)
-        report = run_cycle(self.runtime, client=client, now=self.clock.now(), force=True)
+        messenger = slack_messenger(self.runtime.settings)
+        report = run_cycle(self.runtime, messenger=messenger, now=self.clock.now(), force=True)
         return {"ok": report.stopped is None, "result": describe(report), "error": report.stopped}
 
     def advance_clock(self, days: int) -> dict[str, Any]:

@@ -16,6 +16,7 @@ ELEMENT = "value"  # the action id of each modal's input element; block ids tell
 def _input(
     block_id: str, label: str, element: dict[str, Any], *, optional: bool = False
 ) -> dict[str, Any]:
+    # Slack itself shows "(optional)" after an optional input's label: never write it here.
     return {
         "type": "input",
         "block_id": block_id,
@@ -36,7 +37,7 @@ def _lane_select(answers: tuple[Answer, ...]) -> dict[str, Any]:
 def _note(hint: str) -> dict[str, Any]:
     return _input(
         Block.NOTE,
-        "Note (optional)",
+        "Note",
         {
             "type": "plain_text_input",
             "multiline": True,
@@ -110,7 +111,7 @@ def apply_remaining_modal(*, integration: str, place: dict[str, Any]) -> dict[st
         _input(Block.LANE, "Lane", _lane_select(tuple(Answer))),
         _input(
             Block.RULE,
-            "Only those matching (optional)",
+            "Only those matching",
             {
                 "type": "plain_text_input",
                 "max_length": 200,

@@ -116,7 +116,7 @@ def test_columns_in_any_order_with_bom_and_crlf() -> None:
         (b"external_id,kind\nu1,robot\n", "line 2: kind `robot` is not one of human"),
         (b"external_id,status\nu1,gone\n", "line 2: status `gone` is not one of active"),
         (b"external_id,last_used_at\nu1,yesterday\n", "line 2: last_used_at `yesterday`"),
-        (b"external_id,email\nu1\n", "line 2: 1 fields, the header has 2"),
+        (b"external_id,email\nu1\n", "line 2: 1 field, the header has 2"),
         (b"external_id\nu1\nu2\nu1\n", "line 4: external_id `u1` repeats line 2"),
         (b"external_id\nu\x001\n", "line 2: a field contains a NUL character"),
         (b"external_id\n" + b"x" * 200_000 + b"\n", "line 2: not readable as CSV"),
@@ -135,8 +135,11 @@ def test_each_kind_of_bad_row_is_named_by_its_line(data: bytes, expected: str) -
         (b"  \n\n", "the file is empty"),
         (b"external_id\n", "the file has a header but no rows"),
         (b"email,kind\na@b.com,human\n", "line 1: bad header: the required column external_id"),
-        (b"external_id,colour\nu1,red\n", "line 1: bad header: unknown column(s) colour"),
-        (b"external_id,email,email\nu1,a@b.c,a@b.c\n", "line 1: bad header: repeated column(s)"),
+        (b"external_id,colour\nu1,red\n", "line 1: bad header: 1 unknown column (colour)"),
+        (
+            b"external_id,email,email\nu1,a@b.c,a@b.c\n",
+            "line 1: bad header: 1 repeated column (email)",
+        ),
         ("external_id\nu1\nJos\xe9\n".encode("latin-1"), "line 3: not UTF-8 text"),
     ],
 )

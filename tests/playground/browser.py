@@ -46,3 +46,15 @@ def identity_row(message: Locator, name: str) -> Any:
     identity = block_id.split(":")[-1]
     controls = message.locator(f"[data-block-type=actions][data-block-id$=':{identity}']")
     return section, controls
+
+
+def declare_lane(page: Page, integration: str, identity: str, lane: str) -> Locator:
+    """Ask for the declaration prompt, choose a lane for one identity; return the prompt."""
+    send(page, f"/boundary review {integration}")
+    expect(last_message(page, "declaration prompt")).to_be_visible()
+    open_app_messages(page)
+    prompt = last_message(page, f"Declare lanes: {integration}")
+    section, controls = identity_row(prompt, identity)
+    expect(section).to_contain_text("no lane yet")
+    controls.get_by_role("combobox").select_option(label=lane)
+    return prompt

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from bot.clock import ManualClock
 from bot.playground.runner import Playground
 from bot.playground.seed import ADMIN, OWNER
-from bot.slack_client import make_client
+from handlers.client import make_client
 from tests.conftest import NOW
 from tests.playground.browser import open_app_messages
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 from playwright.sync_api import Page, expect
 
 from tests.playground.browser import (
     be,
+    declare_lane,
     identity_row,
     last_message,
     messages,
@@ -16,20 +14,6 @@ from tests.playground.browser import (
     open_channel,
     send,
 )
-
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "images" / "playground.png"
-
-
-def _declare(page: Page, integration: str, identity: str, lane: str) -> Any:
-    """Ask for the prompt, choose a lane in it; return the prompt message."""
-    send(page, f"/boundary review {integration}")
-    expect(last_message(page, "declaration prompt")).to_be_visible()
-    open_app_messages(page)
-    prompt = last_message(page, f"Declare lanes: {integration}")
-    section, controls = identity_row(prompt, identity)
-    expect(section).to_contain_text("no lane yet")
-    controls.get_by_role("combobox").select_option(label=lane)
-    return prompt
 
 
 def test_register_from_the_message_box_opens_the_form_and_registers(page: Page) -> None:
@@ -65,18 +49,18 @@ def test_required_field_left_empty_keeps_the_form_open(page: Page) -> None:
 
 
 def test_choosing_a_lane_updates_the_prompt_in_place(page: Page) -> None:
-    prompt = _declare(page, "openai-platform", "Sam Developer", "workforce — run by the company")
+    prompt = declare_lane(
+        page, "openai-platform", "Sam Developer", "workforce — run by the company"
+    )
 
     section, _ = identity_row(prompt, "Sam Developer")
     expect(section).to_contain_text("workforce recorded by @Omar Owner")
     expect(prompt).to_contain_text("(edited)")
     expect(messages(page).filter(has_text="Declare lanes: openai-platform")).to_have_count(1)
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT))
 
 
 def test_bystander_looks_up_the_lane_the_owner_declared(page: Page) -> None:
-    prompt = _declare(page, "acme-tenant", "Bob (Acme)", "customer — a customer's user")
+    prompt = declare_lane(page, "acme-tenant", "Bob (Acme)", "customer — a customer's user")
     expect(identity_row(prompt, "Bob (Acme)")[0]).to_contain_text("customer recorded")
 
     be(page, "Bea Bystander")
@@ -95,3 +79,19 @@ def test_owner_home_tab_shows_their_queue(page: Page) -> None:
     home = page.get_by_test_id("home")
     expect(home).to_contain_text("acme-tenant")
     expect(home).to_contain_text("globex-tenant")
+
+
+def test_optional_inputs_say_optional_once_as_in_slack(page: Page) -> None:
+    send(page, "/boundary review openai-platform")
+    expect(last_message(page, "declaration prompt")).to_be_visible()
+    open_app_messages(page)
+    prompt = last_message(page, "Declare lanes: openai-platform")
+    prompt.get_by_role("button", name="Apply one lane to all").click()
+
+    modal = page.get_by_test_id("modal")
+    expect(modal).to_contain_text("Apply one lane")
+    expect(modal.locator("[data-block-id=rule] label")).to_have_text(
+        "Only those matching (optional)"
+    )
+    expect(modal.locator("[data-block-id=note] label")).to_have_text("Note (optional)")
+    expect(modal.locator("[data-block-id=lane] label")).to_have_text("Lane")

@@ -11,7 +11,7 @@ from types import FrameType
 from typing import Any
 from urllib.parse import urlsplit
 
-from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from starlette.applications import Starlette
@@ -24,6 +24,7 @@ from bot.app import create_app, slack_messenger
 from bot.context import Runtime
 from bot.scheduler import start_scheduler
 from handlers.client import make_client
+from handlers.http_edge import Refused, bolt_request, check_signature, read_body
 from storage.engine import database_answers
 
 logger = logging.getLogger(__name__)
@@ -54,16 +55,23 @@ def build_asgi_app(runtime: Runtime, *, client: WebClient | None = None) -> Star
 
 
 def asgi_for(bolt: App, runtime: Runtime) -> Starlette:
+    secret = runtime.settings.slack_signing_secret
+
     async def slack_events(request: Request) -> Response:
-        body = await request.body()
-        bolt_request = BoltRequest(
-            body=body.decode("utf-8", errors="replace"),
-            query=str(request.url.query),
-            headers={key: [value] for key, value in request.headers.items()},
-        )
+        try:
+            body = await read_body(request)
+            if secret is not None:
+                check_signature(body, request.headers, secret.get_secret_value())
+            slack_request = bolt_request(
+                body, query=str(request.url.query), headers=request.headers
+            )
+        except Refused as refusal:
+            # One short line; never the body, which an unauthenticated sender controls.
+            logger.warning("refused a request: %s (HTTP %d)", refusal.reason, refusal.status)
+            return PlainTextResponse(refusal.reason, refusal.status)
         # bolt's listeners are synchronous (database work, Web API calls): run each request
         # on the thread pool so one slow request never holds up the event loop.
-        answer: BoltResponse = await run_in_threadpool(bolt.dispatch, bolt_request)
+        answer: BoltResponse = await run_in_threadpool(bolt.dispatch, slack_request)
         return _bolt_response(answer)
 
     async def healthz(_: Request) -> Response:

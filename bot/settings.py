@@ -46,6 +46,14 @@ class Settings(BaseSettings):
     escalate_after: int = Field(default=3, ge=1, le=52, validation_alias="BOUNDARY_ESCALATE_AFTER")
     sync_schedule: str = Field(default="0 5 * * *", validation_alias="BOUNDARY_SYNC_SCHEDULE")
     orphan_schedule: str = Field(default="0 6 * * *", validation_alias="BOUNDARY_ORPHAN_SCHEDULE")
+    # A paged source read stops (and the sync fails, changing nothing) past this many pages.
+    sync_max_pages: int = Field(
+        default=20_000, ge=1, le=10_000_000, validation_alias="BOUNDARY_SYNC_MAX_PAGES"
+    )
+    # One source response over this many MiB is refused before it is read whole.
+    sync_max_response_mb: int = Field(
+        default=16, ge=1, le=1024, validation_alias="BOUNDARY_SYNC_MAX_RESPONSE_MB"
+    )
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
 
     @field_validator("admins", mode="before")

@@ -13,6 +13,7 @@ from bot.connectors.csv_file import CsvConnector
 from bot.connectors.http import RetryPolicy, SourceClient
 from bot.connectors.okta import OktaConnector
 from bot.connectors.openai import OpenAIConnector
+from bot.connectors.paging import SourceLimits
 from bot.connectors.scim import ScimConnector
 from bot.connectors.workos import WorkOSConnector
 from bot.errors import InvalidInput
@@ -121,7 +122,14 @@ def build_connector(
         scheme = "SSWS" if kind is ConnectorKind.OKTA else "Bearer"
         headers["Authorization"] = f"{scheme} {secret.get_secret_value()}"
     client = SourceClient(
-        base_url=str(config["url"]), headers=headers, secret_name=str(secret_env), retry=retry
+        base_url=str(config["url"]),
+        headers=headers,
+        secret_name=str(secret_env),
+        retry=retry,
+        limits=SourceLimits(
+            max_pages=settings.sync_max_pages,
+            max_response_bytes=settings.sync_max_response_mb * 2**20,
+        ),
     )
     if kind is ConnectorKind.SCIM:
         layer = config.get("directory") or integration.layer

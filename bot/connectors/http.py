@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 
 from bot.connectors.base import ConnectorError
+from bot.connectors.paging import PageGuard, SourceLimits
 
 logger = logging.getLogger(__name__)
 
@@ -39,9 +40,11 @@ class SourceClient:
         secret_name: str,
         retry: RetryPolicy | None = None,
         timeout: httpx.Timeout = TIMEOUT,
+        limits: SourceLimits | None = None,
     ) -> None:
         self.secret_name = secret_name
         self.retry = retry or RetryPolicy()
+        self.limits = limits or SourceLimits()
         self._client = httpx.Client(
             base_url=base_url, headers=headers, timeout=timeout, follow_redirects=False
         )
@@ -60,6 +63,10 @@ class SourceClient:
         target, base = httpx.URL(url), self._client.base_url
         return (target.scheme, target.host, target.port) == (base.scheme, base.host, base.port)
 
+    def pages(self, what: str) -> PageGuard:
+        """A guard for one paged read (see bot/connectors/paging.py)."""
+        return PageGuard(what, self.limits.max_pages)
+
     def where(self, url: str) -> str:
         """The full address a message names (never the query, which may carry filters, nor
         any user:password part)."""
@@ -75,7 +82,7 @@ class SourceClient:
         backoff = self.retry.backoff
         for attempt in range(1, self.retry.attempts + 1):
             try:
-                response = self._client.get(url, params=params)
+                response = self._capped_get(url, params, where)
             except httpx.TimeoutException:
                 raise ConnectorError(f"the source timed out at {where}") from None
             except httpx.HTTPError as error:
@@ -108,6 +115,32 @@ class SourceClient:
             self.retry.sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _capped_get(self, url: str, params: dict[str, Any] | None, where: str) -> httpx.Response:
+        """The response, read whole only while it stays under the size limit."""
+        cap = self.limits.max_response_bytes
+        with self._client.stream("GET", url, params=params) as response:
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > cap:
+                raise ConnectorError(_too_large(where, cap))
+            chunks, size = [], 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > cap:
+                    raise ConnectorError(_too_large(where, cap))
+                chunks.append(chunk)
+        # Decoded already (iter_bytes undoes any content encoding): the copy says so.
+        headers = [
+            (key, value)
+            for key, value in response.headers.multi_items()
+            if key.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+        ]
+        return httpx.Response(
+            response.status_code,
+            headers=headers,
+            content=b"".join(chunks),
+            request=response.request,
+        )
+
     def get_json(
         self, url: str, params: dict[str, Any] | None = None, *, missing_ok: bool = False
     ) -> Any:
@@ -120,6 +153,13 @@ class SourceClient:
         response = self.get(url, params=params)
         assert response is not None
         return response
+
+
+def _too_large(where: str, cap: int) -> str:
+    return (
+        f"the source sent a response over {cap // 2**20} MiB at {where}; lower the page size"
+        " (BOUNDARY_SYNC_MAX_RESPONSE_MB raises the limit)"
+    )
 
 
 def parse_json(response: httpx.Response, url: str) -> Any:

@@ -31,14 +31,18 @@ class OktaConnector:
     def identity_pages(self) -> Iterator[list[SourceIdentity]]:
         url: str | None = f"api/v1/apps/{self.app_id}/users"
         params: dict[str, Any] | None = {"limit": PAGE_LIMIT}
+        guard = self.client.pages("app users")
         while url:
             response = self.client.get_page(url, params=params)
             users = parse_json(response, url)
             expect(isinstance(users, list), "app users")
-            yield [_app_user(user) for user in users if isinstance(user, dict)]
+            page = [_app_user(user) for user in users if isinstance(user, dict)]
+            yield page
             url, params = response.links.get("next", {}).get("url"), None
             if url and not self.client.same_origin(url):
                 raise ConnectorError("Okta's next-page link points at another host; stopped")
+            if url:
+                guard.more([identity.external_id for identity in page], cursor=url)
 
     def coverage(self) -> Coverage:
         app = self.client.get_json(f"api/v1/apps/{self.app_id}")

@@ -28,6 +28,7 @@ class OpenAIConnector:
     def _list(self, path: str) -> Iterator[list[dict[str, Any]]]:
         """Follow `after`/`has_more` paging; yields each page's `data`."""
         after: str | None = None
+        guard = self.client.pages(path)
         while True:
             params: dict[str, Any] = {"limit": PAGE_LIMIT}
             if after:
@@ -40,6 +41,7 @@ class OpenAIConnector:
             after = page.get("last_id") or (items[-1].get("id") if items else None)
             if not page.get("has_more") or not after:
                 return
+            guard.more([str(item.get("id")) for item in items], cursor=str(after))
 
     def identity_pages(self) -> Iterator[list[SourceIdentity]]:
         for users in self._list("organization/users"):

@@ -82,6 +82,7 @@ class ScimConnector:
         the server's time and ours overlap. At most two pages are held at once."""
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="scim-page") as fetcher:
             start = 1
+            guard = self.client.pages(f"/{endpoint}")
             pending: Future[Any] = fetcher.submit(self._fetch, endpoint, start)
             while True:
                 document = pending.result()
@@ -100,6 +101,8 @@ class ScimConnector:
                 start += len(resources)
                 more = start <= page.total_results
                 if more:
+                    # A server that ignores startIndex sends the same page forever.
+                    guard.more([resource.id for resource in resources])
                     pending = fetcher.submit(self._fetch, endpoint, start)
                 del document, page
                 yield resources

@@ -26,6 +26,7 @@ class WorkOSConnector:
     def _list(self, path: str, **filters: str) -> Iterator[list[dict[str, Any]]]:
         """Follow `list_metadata.after` cursors; yields each page's `data`."""
         after: str | None = None
+        guard = self.client.pages(path)
         while True:
             params: dict[str, Any] = {"limit": PAGE_LIMIT, **filters}
             if after:
@@ -39,6 +40,7 @@ class WorkOSConnector:
             after = metadata.get("after") if isinstance(metadata, dict) else None
             if not after:
                 return
+            guard.more([str(item.get("id")) for item in items], cursor=str(after))
 
     def identity_pages(self) -> Iterator[list[SourceIdentity]]:
         """The WorkOS account itself has no identities; its organisations do."""

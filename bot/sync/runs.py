@@ -19,6 +19,10 @@ from storage.vocabulary import SyncState
 logger = logging.getLogger(__name__)
 
 Notify = Callable[[str, str], None]
+# A run still `running` after this long was in a process that died mid-sync (SIGKILL, a crash):
+# no sync takes anywhere near it, so it is closed as failed when the next one starts.
+INTERRUPTED_AFTER = timedelta(hours=6)
+INTERRUPTED = "interrupted: the process stopped before the sync finished"
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,21 @@ def sync_moment(session: Session, integration_id: int, now: datetime) -> datetim
     return now
 
 
+def close_interrupted(session: Session, *, integration_id: int, now: datetime) -> int:
+    """Mark this integration's runs left `running` by a process that died as failed."""
+    stuck = session.exec(
+        select(SyncRun).where(
+            col(SyncRun.integration_id) == integration_id,
+            col(SyncRun.state) == SyncState.RUNNING,
+            col(SyncRun.started_at) < now - INTERRUPTED_AFTER,
+        )
+    ).all()
+    for run in stuck:
+        run.state, run.finished_at, run.error = SyncState.FAILED, now, INTERRUPTED
+        session.add(run)
+    return len(stuck)
+
+
 def start_run(runtime: Runtime, *, actor: Actor, integration_name: str) -> StartedRun:
     """Check who may sync, then record the run as started (in a unit of work of its own, so
     the run is on record even when the sync fails)."""
@@ -76,6 +95,7 @@ def start_run(runtime: Runtime, *, actor: Actor, integration_name: str) -> Start
                 " (`boundary-bot connect`)."
             )
         moment = sync_moment(session, integration.id or 0, runtime.clock.now())
+        close_interrupted(session, integration_id=integration.id or 0, now=moment)
         run = SyncRun(
             integration_id=integration.id or 0,
             connector_kind=integration.connector_kind,

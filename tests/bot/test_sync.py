@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.authorization import Actor
+from bot.clock import ManualClock
 from bot.connectors import ConnectorKind
 from bot.context import Runtime
 from bot.errors import InvalidInput, NotAllowed
 from bot.inventory import register_integration
 from bot.review import add_rule
 from bot.sync import connect_integration, sync_all, sync_integration
-from storage.vocabulary import Answer, IdentityStatus, Layer
+from bot.sync.runs import INTERRUPTED
+from storage.models import SyncRun
+from storage.vocabulary import Answer, IdentityStatus, Layer, SyncState
 from tests.conftest import NOW
-from tests.connectors.helpers import connected, identities, integration
+from tests.connectors.helpers import connected, identities, integration, runs
 
 HEADER = "external_id,email,kind\n"
 
@@ -129,3 +133,21 @@ def test_stranger_cannot_connect_or_sync(
             settings={"path": "/etc/passwd"},
             now=NOW,
         )
+
+
+def test_a_run_left_running_by_a_dead_process_is_closed_as_failed_by_the_next_sync(
+    runtime: Runtime, owner: Actor, tmp_path: Path, clock: ManualClock
+) -> None:
+    path = _csv(tmp_path, "a,,human\n")
+    connected(runtime, owner, "files", Layer.PLATFORM, ConnectorKind.CSV, path=str(path))
+    with runtime.unit_of_work() as session:
+        files = integration(session, "files")
+        # What a process killed mid-sync leaves behind: a run that never finished.
+        session.add(SyncRun(integration_id=files.id or 0, connector_kind="csv", started_at=NOW))
+    clock.set(NOW + timedelta(hours=7))
+
+    assert sync_integration(runtime, actor=owner, integration_name="files").ok
+
+    with runtime.unit_of_work() as session:
+        states = [(r.state, r.error) for r in runs(session, "files")]
+    assert states == [(SyncState.FAILED, INTERRUPTED), (SyncState.OK, None)]

@@ -16,7 +16,7 @@ from storage import chain
 from storage import identities as identity_repo
 from storage import integrations as integration_repo
 from storage import rules as rule_repo
-from storage.models import Declaration, Identity, Integration, LaneRule
+from storage.models import Identity, Integration, LaneRule
 from storage.vocabulary import Answer, IdentityKind, IdentityStatus, RuleMatch
 
 
@@ -30,13 +30,6 @@ class Recorded:
     declared_by: str
     declared_at: datetime
     rule: LaneRule | None = None
-
-
-def _current_answer(session: Session, identity: Identity) -> Answer | None:
-    if identity.current_declaration_id is None:
-        return None
-    current = session.get(Declaration, identity.current_declaration_id)
-    return None if current is None else Answer(current.answer)
 
 
 def declare(
@@ -63,7 +56,6 @@ def declare(
                 identity_id=identity_id,
                 integration_id=identity.integration_id,
                 answer=answer,
-                previous=_current_answer(session, identity),
                 declared_by=actor.user_id,
                 declared_at=moment,
                 note=validation.note(note),
@@ -129,7 +121,6 @@ def declare_remaining(
             identity_id=identity.id or 0,
             integration_id=integration.id or 0,
             answer=answer,
-            previous=None,
             declared_by=actor.user_id,
             declared_at=moment,
             note=validation.note(note),
@@ -244,8 +235,7 @@ def apply_rules(
                         identity_id=identity.id or 0,
                         integration_id=integration.id or 0,
                         answer=Answer(rule.answer),
-                        previous=None,
-                        declared_by=rule.created_by,
+                                    declared_by=rule.created_by,
                         declared_at=moment,
                         # No note: rule_id names the rule, and a note would read as the
                         # justification that silences a lane-mismatch gap.

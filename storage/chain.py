@@ -45,7 +45,6 @@ class NewDeclaration:
     identity_id: int
     integration_id: int
     answer: Answer
-    previous: Answer | None
     declared_by: str
     declared_at: datetime
     note: str | None = None
@@ -144,14 +143,19 @@ def append(session: Session, *, items: Sequence[NewDeclaration]) -> list[int]:
         .execution_options(populate_existing=True)
     ).one()
     seq, prev_hash = head.seq, head.hash
+    # Read under the head's lock, which orders every writer: a lane read before it could be
+    # out of date by the time this row is written (two clicks at once, on two replicas).
+    current = _current_answers(session, {item.identity_id for item in items})
     rows: list[dict[str, Any]] = []
     for item in items:
         seq += 1
+        previous = current.get(item.identity_id)
+        current[item.identity_id] = item.answer
         fields = {
             "identity_id": item.identity_id,
             "integration_id": item.integration_id,
             "answer": item.answer,
-            "previous": item.previous,
+            "previous": previous,
             "declared_by": item.declared_by,
             "declared_at": item.declared_at,
             "note": item.note,
@@ -175,3 +179,17 @@ def append(session: Session, *, items: Sequence[NewDeclaration]) -> list[int]:
     session.add(head)
     session.flush()
     return [ids_by_seq[row["seq"]] for row in rows]
+
+
+def _current_answers(session: Session, identity_ids: set[int]) -> dict[int, Answer | None]:
+    """Each identity's current lane, as the chain records it now."""
+    found: dict[int, Answer | None] = {}
+    wanted = sorted(identity_ids)
+    for start in range(0, len(wanted), 1000):
+        rows = session.execute(
+            sa.select(col(Identity.id), col(Declaration.answer))
+            .join(Declaration, col(Declaration.id) == col(Identity.current_declaration_id))
+            .where(col(Identity.id).in_(wanted[start : start + 1000]))
+        )
+        found.update({row[0]: Answer(row[1]) for row in rows})
+    return found

@@ -92,3 +92,17 @@ def test_concurrent_writers_keep_one_unbroken_chain(database_url: str, engine: E
         seqs = session.execute(sa.text("SELECT seq FROM declaration ORDER BY seq")).scalars()
         assert list(seqs) == list(range(1, WRITERS * DECLARATIONS_EACH + 1))
     assert (check.ok, check.count) == (True, WRITERS * DECLARATIONS_EACH)
+    assert _wrong_previous(engine) == []
+
+
+def _wrong_previous(engine: Engine) -> list[int]:
+    """Declarations whose `previous` is not the lane the identity's row before it recorded."""
+    query = sa.text("SELECT seq, identity_id, answer, previous FROM declaration ORDER BY seq")
+    latest: dict[int, str] = {}
+    wrong = []
+    with engine.connect() as connection:
+        for seq, identity_id, answer, previous in connection.execute(query):
+            if previous != latest.get(identity_id):
+                wrong.append(seq)
+            latest[identity_id] = answer
+    return wrong

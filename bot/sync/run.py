@@ -21,6 +21,7 @@ from bot.context import Runtime
 from bot.inventory import get_integration
 from bot.sync.pull import Progress, pull
 from bot.sync.runs import Notify, SyncOutcome, finish_run, record_failure, start_run
+from bot.sync.spool import SpooledSource
 from storage import integrations as integration_repo
 from storage.models import Integration
 
@@ -73,10 +74,9 @@ def sync_integration(
     integration, run_id = started.integration, started.run_id
     try:
         connector = build_connector(integration, runtime.settings, retry)
-        with runtime.unit_of_work() as session:
-            counts, created = pull(
-                session, integration.id or 0, connector, started.moment, progress
-            )
+        # The network first, outside any transaction; then one unit of work writes it all.
+        with SpooledSource.read(connector) as source, runtime.unit_of_work() as session:
+            counts, created = pull(session, integration.id or 0, source, started.moment, progress)
             finish_run(session, run_id=run_id, counts=counts, now=runtime.clock.now())
     except ConnectorError as error:
         return record_failure(runtime, integration, run_id, str(error), notify)

@@ -38,6 +38,7 @@ def create_app(runtime: Runtime, *, client: WebClient | None = None) -> App:
     from handlers import errors, retries
     from handlers.actions import declare, nudges
     from handlers.commands import boundary
+    from handlers.context import provide_runtime
     from handlers.events import home
     from handlers.views import declare as declare_views
     from handlers.views import register as register_view
@@ -57,8 +58,10 @@ def create_app(runtime: Runtime, *, client: WebClient | None = None) -> App:
     )
     errors.register(app)
     retries.register(app)
+    # The one way a listener reaches the runtime: bolt's context (handlers/context.py).
+    app.use(provide_runtime(runtime))
     for module in (boundary, declare, declare_views, register_view, home, nudges):
-        module.register(app, runtime)
+        module.register(app)
     return app
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot import queue
+from bot.context import Runtime
 from bot.gaps import Gap, compute_gaps
 from bot.lookup import IntegrationView
 
@@ -30,3 +31,14 @@ def home_for(session: Session, *, user_id: str, review_days: int, now: datetime)
         owned=owned,
         gaps=compute_gaps(session, review_days=review_days, now=now, owner=user_id),
     )
+
+
+def read_home(runtime: Runtime, *, user_id: str) -> Home:
+    """`home_for` as of now, in one reading unit of work."""
+    with runtime.reading() as session:
+        return home_for(
+            session,
+            user_id=user_id,
+            review_days=runtime.settings.review_days,
+            now=runtime.clock.now(),
+        )

@@ -11,6 +11,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot import validation
+from bot.context import Runtime
 from bot.errors import InvalidInput
 from storage import lookups
 from storage.models import Integration
@@ -152,3 +153,9 @@ def _email(text: str) -> str | None:
         return validation.email(text)
     except InvalidInput:
         return None  # not an email after all: an id like `svc@build`
+
+
+def look_up(runtime: Runtime, *, query: str) -> Lookup:
+    """`who`, in one reading unit of work."""
+    with runtime.reading() as session:
+        return who(session, query=query)

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, col
 
+from bot.context import Runtime
 from bot.gaps import Gap, compute_gaps
 from bot.inventory import get_integration, list_integrations
 from bot.lookup import IdentityView
@@ -158,3 +159,15 @@ def render_json(session: Session, report: Report) -> str:
         "gaps": [gap_dict(gap) for gap in report.gaps],
     }
     return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def evidence_summary(runtime: Runtime, *, integration: str | None = None) -> Report:
+    """`build_report` as of now, under the configured review interval, in one reading unit of
+    work."""
+    with runtime.reading() as session:
+        return build_report(
+            session,
+            review_days=runtime.settings.review_days,
+            integration=integration,
+            now=runtime.clock.now(),
+        )

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
+from bot.context import Runtime
 from bot.gaps.model import Gap
 from bot.gaps.rows import identity_rows, rows_of, scope, scope_of_ids
 from bot.gaps.rules import findings
@@ -55,3 +56,18 @@ def gaps_of_integrations(
     yield from findings(
         session, in_scope, rows_of(session, list(in_scope), stale_before, everything=everything)
     )
+
+
+def open_gaps(
+    runtime: Runtime, *, integration: str | None = None, owner: str | None = None
+) -> list[Gap]:
+    """`compute_gaps` as of now, under the configured review interval, in one reading unit of
+    work."""
+    with runtime.reading() as session:
+        return compute_gaps(
+            session,
+            review_days=runtime.settings.review_days,
+            now=runtime.clock.now(),
+            integration=integration,
+            owner=owner,
+        )

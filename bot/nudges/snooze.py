@@ -7,7 +7,10 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
+from bot.context import Runtime
 from bot.errors import NotAllowed
+from bot.nudges import directory
+from bot.nudges.schedule import zone
 from storage.models import AuditEvent, Snooze
 
 REVIEW_OPENED = "nudge.review_opened"
@@ -40,3 +43,18 @@ def review_opened(session: Session, *, user_id: str, owner: str, now: datetime) 
     session.add(
         AuditEvent(at=now, actor=user_id, action=REVIEW_OPENED, integration_id=None, detail={})
     )
+
+
+def snooze_digest(runtime: Runtime, *, user_id: str, owner: str, length: timedelta) -> datetime:
+    """Snooze the owner's digests from now, in one unit of work; returns until when, in the
+    owner's own time zone (as the directory last reported it)."""
+    with runtime.unit_of_work() as session:
+        row = snooze(session, user_id=user_id, owner=owner, length=length, now=runtime.clock.now())
+        person = directory.known(session, user_ids=[user_id]).get(user_id)
+        return row.until.astimezone(zone(person.tz if person else None))
+
+
+def open_review(runtime: Runtime, *, user_id: str, owner: str) -> None:
+    """`review_opened` as of now, in one unit of work."""
+    with runtime.unit_of_work() as session:
+        review_opened(session, user_id=user_id, owner=owner, now=runtime.clock.now())

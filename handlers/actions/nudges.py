@@ -9,13 +9,12 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.context import Runtime
-from bot.nudges import directory, snooze
-from bot.nudges.schedule import zone
+from bot.nudges import snooze
 from handlers.blocks.digest import acted_blocks, review_opened_note, snoozed_note
+from handlers.context import runtime_of
+from handlers.deferred import plan, planned
 from handlers.errors import reported
 from handlers.ids import Action
-from handlers.later import plan, planned
 from handlers.review_prompt import send_review_prompt
 
 
@@ -46,49 +45,52 @@ def _mark(client: WebClient, place: dict[str, Any], note: str) -> None:
         )
 
 
-def register(app: App, runtime: Runtime) -> None:
-    def snoozer(length: timedelta) -> Any:
-        def snooze_digest(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-            user_id = str(body["user"]["id"])
-            with runtime.unit_of_work() as session:
-                row = snooze.snooze(
-                    session,
-                    user_id=user_id,
-                    owner=_owner(body),
-                    length=length,
-                    now=runtime.clock.now(),
-                )
-                person = directory.known(session, user_ids=[user_id]).get(user_id)
-            until = row.until.astimezone(zone(person.tz if person else None))
-            plan(context, "mark", place=_place(body), note=snoozed_note(user_id, until))
-            ack()
+def _snooze(body: dict[str, Any], context: BoltContext, length: timedelta) -> None:
+    user_id = str(body["user"]["id"])
+    until = snooze.snooze_digest(
+        runtime_of(context), user_id=user_id, owner=_owner(body), length=length
+    )
+    plan(context, "mark", place=_place(body), note=snoozed_note(user_id, until))
 
-        return snooze_digest
 
-    def review_now(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        user_id = str(body["user"]["id"])
-        with runtime.unit_of_work() as session:
-            snooze.review_opened(
-                session, user_id=user_id, owner=_owner(body), now=runtime.clock.now()
-            )
-        plan(context, "review", place=_place(body), user=user_id)
-        ack()
+def snooze_day(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    _snooze(body, context, snooze.SNOOZE_DAY)
+    ack()
 
-    def open_home(ack: Ack) -> None:
-        ack()  # a link button: Slack opens the Home tab, we only acknowledge the click
 
-    @reported("nudge digest")
-    def later(context: BoltContext, client: WebClient, respond: Respond) -> None:
-        work = planned(context)
-        if work is None:
-            return
-        if work["kind"] == "mark":
-            _mark(client, work["place"], work["note"])
-        elif work["kind"] == "review":
-            _mark(client, work["place"], review_opened_note(work["user"]))
-            send_review_prompt(client, runtime, user_id=work["user"], integration=None)
+def snooze_week(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    _snooze(body, context, snooze.SNOOZE_WEEK)
+    ack()
 
-    app.action(Action.SNOOZE_DAY)(ack=snoozer(snooze.SNOOZE_DAY), lazy=[later])
-    app.action(Action.SNOOZE_WEEK)(ack=snoozer(snooze.SNOOZE_WEEK), lazy=[later])
-    app.action(Action.REVIEW_NOW)(ack=review_now, lazy=[later])
+
+def review_now(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    user_id = str(body["user"]["id"])
+    snooze.open_review(runtime_of(context), user_id=user_id, owner=_owner(body))
+    plan(context, "review", place=_place(body), user=user_id)
+    ack()
+
+
+def open_home(ack: Ack) -> None:
+    ack()  # a link button: Slack opens the Home tab, we only acknowledge the click
+
+
+@reported("nudge digest")
+def mark_snoozed(context: BoltContext, client: WebClient, respond: Respond) -> None:
+    work = planned(context)
+    if work is not None:
+        _mark(client, work["place"], work["note"])
+
+
+@reported("nudge digest")
+def mark_and_send_prompt(context: BoltContext, client: WebClient, respond: Respond) -> None:
+    work = planned(context)
+    if work is not None:
+        _mark(client, work["place"], review_opened_note(work["user"]))
+        send_review_prompt(client, runtime_of(context), user_id=work["user"], integration=None)
+
+
+def register(app: App) -> None:
+    app.action(Action.SNOOZE_DAY)(ack=snooze_day, lazy=[mark_snoozed])
+    app.action(Action.SNOOZE_WEEK)(ack=snooze_week, lazy=[mark_snoozed])
+    app.action(Action.REVIEW_NOW)(ack=review_now, lazy=[mark_and_send_prompt])
     app.action(Action.OPEN_HOME)(open_home)

@@ -1,4 +1,5 @@
-"""Ephemeral answers to `/boundary`: help and usage, lookups, gaps, reports, syncs."""
+"""Ephemeral answers to `/boundary`: help and usage, what was recorded, lookups, gaps, reports,
+syncs."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from typing import Any
 from bot.gaps import Gap, count_by_kind
 from bot.lookup import IdentityView, IntegrationView, Lookup, LookupKind
 from bot.report import Report
+from bot.review import Recorded
 from bot.sync import SyncOutcome
 from bot.text import plural
 from handlers.blocks.text import clip, context, day, escape, mention, section
-from storage.models import Integration
+from storage.models import Identity, Integration
 from storage.vocabulary import GapKind
 
 USAGE: dict[str, tuple[str, str]] = {
@@ -191,6 +193,21 @@ def registered_text(integration: Integration) -> str:
         f":white_check_mark: Registered `{integration.name}` ({integration.layer} layer),"
         f" owner <@{integration.owner}>. Add identities with `/boundary add {integration.name}"
         " <email-or-id>`, or import a CSV with `boundary-bot import`."
+    )
+
+
+def added_text(identity: Identity, integration: str) -> str:
+    return (
+        f":white_check_mark: Added `{escape(identity.external_id)}` ({identity.kind}) to"
+        f" `{integration.strip().lower()}`. It waits for a lane: `/boundary review {integration}`."
+    )
+
+
+def rule_text(rule: str, recorded: Recorded) -> str:
+    return (
+        f":white_check_mark: Rule `{rule}` → `{recorded.answer}` on `{recorded.integration}`:"
+        f" {recorded.count} identit{'y' if recorded.count == 1 else 'ies'} declared now; new"
+        " ones it matches will be declared as they arrive."
     )
 
 

@@ -1,5 +1,5 @@
-"""Work that follows the acknowledgement: the acknowledging listener plans it, a lazy listener
-does it.
+"""Plans for lazy listeners: the acknowledging listener plans the work that follows the
+acknowledgement, a lazy listener reads the plan and does it.
 
 bolt copies the request context to lazy listeners after the acknowledging function returns,
 so a plan stored there (plain data only) reaches them, and nothing is planned when the

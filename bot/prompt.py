@@ -1,0 +1,67 @@
+"""What the declaration prompt shows, each read in its own unit of work: the first page of each
+queue to send someone, the page after a cursor, and a page as it stands after answers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot import queue
+from bot.authorization import Actor
+from bot.context import Runtime
+from bot.queue import QueuePage
+
+# One prompt per integration; an owner of many integrations gets the busiest few, and the App
+# Home tab lists every one of them.
+MAX_PROMPTS = 5
+
+
+def first_pages(runtime: Runtime, *, actor: Actor, integration: str | None) -> list[QueuePage]:
+    """The first page of each queue to show the actor: of one integration, or of the busiest
+    they own; queues with nothing waiting are left out. Raises a DomainError for an integration
+    that does not exist or that the actor may not steward."""
+    now, days = runtime.clock.now(), runtime.settings.review_days
+    with runtime.unit_of_work() as session:
+        if integration is not None:
+            names = [integration]
+        else:
+            summaries = queue.summaries_for(
+                session, user_id=actor.user_id, review_days=days, now=now
+            )
+            busiest = sorted((s for s in summaries if s.pending), key=lambda s: -s.pending)
+            names = [s.integration for s in busiest[:MAX_PROMPTS]]
+        pages = [
+            queue.queue_page(session, actor=actor, integration_name=name, review_days=days, now=now)
+            for name in names
+        ]
+    return [page for page in pages if page.items]
+
+
+def page_after(runtime: Runtime, *, actor: Actor, integration: str, after_id: int) -> QueuePage:
+    """The next page of an integration's queue, after the identity id `after_id`."""
+    with runtime.unit_of_work() as session:
+        return queue.queue_page(
+            session,
+            actor=actor,
+            integration_name=integration,
+            review_days=runtime.settings.review_days,
+            now=runtime.clock.now(),
+            after_id=after_id,
+        )
+
+
+def page_as_now(runtime: Runtime, *, integration: str, identity_ids: Sequence[int]) -> QueuePage:
+    """A page's identities as they are now, answers included, to update the prompt in place."""
+    with runtime.unit_of_work() as session:
+        return queue.refreshed_page(
+            session,
+            integration_name=integration,
+            identity_ids=identity_ids,
+            review_days=runtime.settings.review_days,
+            now=runtime.clock.now(),
+        )
+
+
+def identity_label(runtime: Runtime, *, identity_id: int) -> str:
+    """How the prompt names one identity (raises NotFound when it no longer exists)."""
+    with runtime.unit_of_work() as session:
+        return queue.identity_label(session, identity_id=identity_id)

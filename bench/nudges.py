@@ -35,8 +35,8 @@ from bot.nudges.cycle import run_cycle
 from bot.nudges.directory import known
 from bot.nudges.pacing import Pacing
 from bot.nudges.planning import Plan, plan_cycle
+from bot.playground.standin import SlackStandIn
 from bot.settings import Settings
-from bot.slack_standin import SlackStandIn
 from storage.models import SlackUser
 
 TOKEN = "xoxb-bench"

@@ -35,7 +35,7 @@ import httpx
 from slack_sdk.signature import SignatureVerifier
 
 from bench.seed import identity_email, integration_name, migrated_engine, owner_id, seed
-from bot.slack_standin import SlackStandIn
+from bot.playground.standin import SlackStandIn
 
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench-token"

@@ -1,9 +1,11 @@
-"""Shared fixtures: a fresh migrated database per test, on SQLite and on PostgreSQL."""
+"""Shared fixtures: a fresh migrated database per test, on SQLite and on PostgreSQL, and the
+Slack Web API stand-in on loopback."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any, Literal
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -12,6 +14,7 @@ from sqlmodel import Session
 from bot.authorization import Actor
 from bot.clock import ManualClock
 from bot.context import Runtime
+from bot.playground.standin import SlackStandIn
 from bot.settings import Settings
 from storage.engine import make_engine, session_factory, session_scope
 from tests.databases import POSTGRES_ENV, PostgresDatabases, SqliteDatabases, postgres_admin_url
@@ -21,6 +24,8 @@ BACKUP = "U0BACKUP1"
 ADMIN = "U0ADMIN01"
 STRANGER = "U0STRANGE"
 NOW = datetime(2026, 11, 30, 14, 30, tzinfo=UTC)
+# The bot token the `standin` fixture accepts unless a module declares its own stand-in.
+BOT_TOKEN = "xoxb-test-token"
 
 
 @pytest.fixture(scope="session")
@@ -108,3 +113,26 @@ def admin() -> Actor:
 @pytest.fixture
 def stranger() -> Actor:
     return Actor(STRANGER)
+
+
+def standin_fixture(
+    *,
+    token: str = BOT_TOKEN,
+    app_token: str | None = None,
+    scope: Literal["function", "module"] = "function",
+    name: str = "standin",
+) -> Any:
+    """The Slack Web API stand-in as a fixture, accepting `token` (and `app_token`, for Socket
+    Mode). This file declares the default `standin`, fresh for each test; a module that needs
+    other tokens, or one stand-in for all its tests (a bot process it starts once), declares its
+    own: `standin = standin_fixture(token=..., scope="module")`."""
+
+    @pytest.fixture(scope=scope, name=name)
+    def running_standin() -> Iterator[SlackStandIn]:
+        with SlackStandIn(token=token, app_token=app_token) as running:
+            yield running
+
+    return running_standin
+
+
+standin = standin_fixture()

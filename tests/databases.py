@@ -1,4 +1,5 @@
-"""Fresh, migrated databases for tests: SQLite files and PostgreSQL databases on loopback.
+"""Fresh, migrated databases for tests: SQLite files and PostgreSQL databases on loopback (and
+`scalar`, one value read from either).
 
 PostgreSQL tests need BOUNDARY_TEST_POSTGRES_URL (an admin URL, e.g.
 postgresql://postgres@127.0.0.1:5432/postgres); without it they are skipped with that reason.
@@ -15,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
+import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from storage import migrate
@@ -95,3 +97,13 @@ class SqliteDatabases:
         finally:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def scalar(database_url: str, sql: str) -> object:
+    """The one value `sql` selects, read on a connection of its own (as an operator would)."""
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(sa.text(sql)).scalar()
+    finally:
+        engine.dispose()

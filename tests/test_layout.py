@@ -82,3 +82,13 @@ def test_no_function_is_longer_than_60_lines() -> None:
 @pytest.mark.parametrize("module", ["handlers.blocks.digest", "bot.nudges.cycle", "bot.cli"])
 def test_the_modules_of_the_old_import_cycles_import_first(module: str) -> None:
     assert _imports_alone(module) == (module, "")
+
+
+def test_every_test_file_starts_with_a_docstring_saying_what_it_proves() -> None:
+    undocumented = [
+        str(path.relative_to(ROOT))
+        for path in sorted((ROOT / "tests").rglob("test_*.py"))
+        if ast.get_docstring(ast.parse(path.read_text())) is None
+    ]
+
+    assert undocumented == []

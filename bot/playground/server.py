@@ -19,8 +19,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.playground import slack_requests as slack
+from bot.playground.standin import BOT_ID, BOT_USER_ID
 from bot.playground.workspace import ResponseTarget, Workspace
-from bot.slack_standin import BOT_ID, BOT_USER_ID
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
-from bot.slack_standin import APP_ID, BOT_USER_ID, TEAM_ID
+from bot.playground.standin import APP_ID, BOT_USER_ID, TEAM_ID
 
 TEAM_DOMAIN = "boundary-playground"
 # Slack still sends the deprecated verification token; Bolt ignores it when it verifies signatures.

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.playground.seed import CHANNEL_ID, CHANNEL_NAME, USERS, DemoUser
-from bot.playground.standin import PlaygroundStandIn, StandInSnapshot
-from bot.slack_standin import BOT_ID, BOT_USER_ID, Message
+from bot.playground.standin import BOT_ID, BOT_USER_ID, Message, PlaygroundStandIn, StandInSnapshot
 
 
 @dataclass

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,8 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
+from tests.support.processes import BOUNDARY_BOT
 
-BOUNDARY_BOT = Path(sys.executable).parent / "boundary-bot"
 OWNER = "U0OWNER01"
 # Settings a developer's shell may carry, and variables that make Rich treat a pipe as a terminal.
 _DROPPED = ("SLACK_", "BOUNDARY_", "DATABASE_URL", "FORCE_COLOR", "TTY_", "COLUMNS", "LINES")

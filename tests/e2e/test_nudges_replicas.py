@@ -18,13 +18,14 @@ import pytest
 from sqlmodel import select
 
 from bot.nudges.pacing import Pacing
-from bot.slack_standin import Call, SlackStandIn
+from bot.playground.standin import Call, SlackStandIn
 from storage.engine import make_engine, session_factory, session_scope
 from storage.models import Identity, Integration, Nudge, SlackUser
 from storage.vocabulary import Layer, NudgeState, ScimStatus, SsoStatus
+from tests.conftest import BOT_TOKEN
+from tests.support.processes import bot_env
 
 pytestmark = pytest.mark.e2e
-TOKEN = "xoxb-e2e-nudges"
 LA_0930 = datetime(2026, 11, 30, 17, 30, tzinfo=UTC)
 
 # One cycle run in a process of its own: waits for the start file (so two start together),
@@ -91,13 +92,12 @@ def _seed(url: str, owners: int) -> list[str]:
 
 
 def _worker(url: str, standin: SlackStandIn, now: datetime, name: str, start: Path, rate: float):  # type: ignore[no-untyped-def]
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "DATABASE_URL": url,
-        "SLACK_BOT_TOKEN": TOKEN,
-        "SLACK_API_URL": standin.api_url,
-        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
-    }
+    env = bot_env(
+        database_url=url,
+        api_url=standin.api_url,
+        bot_token=BOT_TOKEN,
+        PYTHONPATH=str(Path(__file__).resolve().parents[2]),
+    )
     return subprocess.Popen(
         [sys.executable, "-c", WORKER, now.isoformat(), name, str(start), str(rate)],
         env=env,
@@ -121,20 +121,19 @@ def _ledger(url: str) -> dict[str, NudgeState]:
 
 
 def test_two_replicas_send_exactly_one_digest_to_each_of_1000_owners(
-    postgres_url: str, tmp_path: Path
+    postgres_url: str, tmp_path: Path, standin: SlackStandIn
 ) -> None:
     owners = _seed(postgres_url, 1000)
     start = tmp_path / "start"
-    with SlackStandIn(token=TOKEN) as standin:
-        workers = [_worker(postgres_url, standin, LA_0930, name, start, 1e9) for name in ("a", "b")]
-        start.touch()
-        reports = []
-        for worker in workers:
-            out, err = worker.communicate(timeout=120)
-            assert worker.returncode == 0, err
-            reports.append(json.loads(out))
+    workers = [_worker(postgres_url, standin, LA_0930, name, start, 1e9) for name in ("a", "b")]
+    start.touch()
+    reports = []
+    for worker in workers:
+        out, err = worker.communicate(timeout=120)
+        assert worker.returncode == 0, err
+        reports.append(json.loads(out))
 
-        sent = _digests(standin)
+    sent = _digests(standin)
     assert sum(r["sent"] for r in reports) == 1000
     assert all(r["raced"] > 0 for r in reports), reports  # they really did run together
     assert sorted(sent) == owners
@@ -143,34 +142,33 @@ def test_two_replicas_send_exactly_one_digest_to_each_of_1000_owners(
 
 
 def test_a_process_killed_between_posting_and_recording_resends_only_that_digest(
-    postgres_url: str, tmp_path: Path
+    postgres_url: str, tmp_path: Path, standin: SlackStandIn
 ) -> None:
     owners = _seed(postgres_url, 300)
     start = tmp_path / "start"
     start.touch()
-    with SlackStandIn(token=TOKEN) as standin:
-        first = _worker(postgres_url, standin, LA_0930, "first", start, 2000)
-        killed: list[str] = []
+    first = _worker(postgres_url, standin, LA_0930, "first", start, 2000)
+    killed: list[str] = []
 
-        def kill_on_100th(call: Call) -> None:
-            # Runs before the stand-in answers: Slack has the message, the process never
-            # hears back, so its ledger row stays `claimed` (the crash window).
-            if call.method == "chat.postMessage" and len(_digests(standin)) == 100:
-                killed.append(str(call.params["channel"]))
-                os.kill(first.pid, signal.SIGKILL)
+    def kill_on_100th(call: Call) -> None:
+        # Runs before the stand-in answers: Slack has the message, the process never
+        # hears back, so its ledger row stays `claimed` (the crash window).
+        if call.method == "chat.postMessage" and len(_digests(standin)) == 100:
+            killed.append(str(call.params["channel"]))
+            os.kill(first.pid, signal.SIGKILL)
 
-        standin.listeners.append(kill_on_100th)
-        first.communicate(timeout=60)
-        assert first.returncode == -signal.SIGKILL
-        standin.listeners.clear()
-        at_kill = _ledger(postgres_url)
+    standin.listeners.append(kill_on_100th)
+    first.communicate(timeout=60)
+    assert first.returncode == -signal.SIGKILL
+    standin.listeners.clear()
+    at_kill = _ledger(postgres_url)
 
-        # Restarted after the claim's lease, within the same morning's catch-up window.
-        later = LA_0930 + timedelta(minutes=11)
-        second = _worker(postgres_url, standin, later, "restarted", start, 2000)
-        _, err = second.communicate(timeout=60)
-        assert second.returncode == 0, err
-        sent = _digests(standin)
+    # Restarted after the claim's lease, within the same morning's catch-up window.
+    later = LA_0930 + timedelta(minutes=11)
+    second = _worker(postgres_url, standin, later, "restarted", start, 2000)
+    _, err = second.communicate(timeout=60)
+    assert second.returncode == 0, err
+    sent = _digests(standin)
 
     [in_flight] = killed
     claimed = {o for o, state in at_kill.items() if state == NudgeState.CLAIMED}

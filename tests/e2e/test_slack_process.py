@@ -3,104 +3,69 @@ them, with the Web API answered by the stand-in."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-import sqlalchemy as sa
 
-from bot.slack_standin import SlackStandIn
+from bot.playground.standin import SlackStandIn
 from handlers.blocks.prompt import identity_ids
-from storage.engine import make_engine
-from tests.conftest import OWNER, STRANGER
-from tests.databases import SqliteDatabases
-from tests.handlers.slack_requests import (
+from tests.conftest import ADMIN, BOT_TOKEN, OWNER, STRANGER, standin_fixture
+from tests.databases import SqliteDatabases, scalar
+from tests.support.processes import BotProcess, bot_env, free_port
+from tests.support.slack_requests import (
     SIGNING_SECRET,
     command_body,
     lane_choice_body,
+    post_signed,
     signed_headers,
 )
 
 pytestmark = pytest.mark.e2e
-TOKEN = "xoxb-e2e-token"
+# One bot process serves the module's tests (it takes seconds to start); so does one stand-in.
+standin = standin_fixture(scope="module")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
+@dataclass
 class Bot:
-    def __init__(self, database_url: str, standin: SlackStandIn, workdir: Path) -> None:
-        self.port = _free_port()
-        self.database_url = database_url
-        self.standin = standin
-        env = {
-            "PATH": os.environ.get("PATH", ""),
-            "SLACK_API_URL": standin.api_url,
-            "SLACK_BOT_TOKEN": TOKEN,
-            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "DATABASE_URL": database_url,
-            "PORT": str(self.port),
-            "BOUNDARY_ADMINS": "U0ADMIN01",
-        }
-        executable = Path(sys.executable).parent / "boundary-bot"
-        # A working directory of its own, so no developer's .env is read.
-        self.process = subprocess.Popen(
-            [str(executable), "run"], env=env, cwd=workdir, stderr=subprocess.PIPE
-        )
-        self.http = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=10)
-        self._wait_until_up()
+    """The bot process in HTTP mode, and signed requests to it."""
 
-    def _wait_until_up(self) -> None:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(
-                    self.process.stderr.read().decode() if self.process.stderr else ""
-                )
-            try:
-                if self.http.get("/healthz").status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.05)
-        raise TimeoutError("the bot did not start")
+    process: BotProcess
+    http: httpx.Client
+    standin: SlackStandIn
+    database_url: str
 
     def post(self, body: str, **headers: str) -> httpx.Response:
-        sent = {**signed_headers(body), **headers}
-        return self.http.post("/slack/events", content=body, headers=sent)
+        return post_signed(self.http, body, **headers)
 
     def command(self, text: str, user: str = OWNER) -> httpx.Response:
         return self.post(command_body(text, user_id=user, response_url=self.standin.response_url()))
 
     def scalar(self, sql: str) -> object:
-        engine = make_engine(self.database_url)
-        try:
-            with engine.connect() as connection:
-                return connection.execute(sa.text(sql)).scalar()
-        finally:
-            engine.dispose()
-
-    def stop(self) -> None:
-        self.http.close()
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        return scalar(self.database_url, sql)
 
 
-@pytest.fixture(scope="module")
-def standin() -> Iterator[SlackStandIn]:
-    with SlackStandIn(token=TOKEN) as running:
-        yield running
+@contextmanager
+def running_bot(database_url: str, standin: SlackStandIn, workdir: Path) -> Iterator[Bot]:
+    port = free_port()
+    env = bot_env(
+        database_url=database_url,
+        api_url=standin.api_url,
+        bot_token=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        PORT=str(port),
+        BOUNDARY_ADMINS=ADMIN,
+    )
+    with (
+        BotProcess(env, workdir) as process,
+        httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http,
+    ):
+        process.wait_for_health(port)
+        yield Bot(process, http, standin, database_url)
 
 
 @pytest.fixture(scope="module")
@@ -109,10 +74,11 @@ def bot(
     standin: SlackStandIn,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Bot]:
-    with sqlite_databases.fresh() as url:
-        running = Bot(url, standin, tmp_path_factory.mktemp("bot"))
+    with (
+        sqlite_databases.fresh() as url,
+        running_bot(url, standin, tmp_path_factory.mktemp("bot")) as running,
+    ):
         yield running
-        running.stop()
 
 
 def test_register_then_who_is_answered_in_the_acknowledgement(bot: Bot) -> None:
@@ -185,13 +151,10 @@ def test_a_non_owner_is_refused_and_an_unknown_subcommand_gets_usage(bot: Bot) -
 def test_the_bot_process_serves_postgresql_too(
     postgres_url: str, tmp_path: Path, standin: SlackStandIn
 ) -> None:
-    running = Bot(postgres_url, standin, tmp_path)
-    try:
+    with running_bot(postgres_url, standin, tmp_path) as running:
         running.command("register e2e-pg platform")
 
         who = running.command("who e2e-pg")
 
         assert f"owner <@{OWNER}>" in str(who.json()["blocks"])
         assert running.scalar("select count(*) from integration") == 1
-    finally:
-        running.stop()

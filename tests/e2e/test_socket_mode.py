@@ -5,36 +5,29 @@ each one with its envelope_id, and stops cleanly on SIGTERM or SIGINT (HTTP mode
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
-import sqlalchemy as sa
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import Server, ServerConnection, serve
 
-from bot.slack_standin import APP_ID, SlackStandIn
+from bot.playground.standin import APP_ID, SlackStandIn
 from handlers.blocks.prompt import identity_ids
-from storage.engine import make_engine
-from tests.conftest import OWNER, STRANGER
-from tests.databases import SqliteDatabases
-from tests.handlers.slack_requests import (
-    command_body,
-    event_body,
-    lane_choice_body,
-)
+from tests.conftest import ADMIN, BOT_TOKEN, OWNER, STRANGER, standin_fixture
+from tests.databases import SqliteDatabases, scalar
+from tests.support.processes import BotProcess, bot_env, run_bot
+from tests.support.slack_requests import command_body, event_body, lane_choice_body
 
 pytestmark = pytest.mark.e2e
-BOT_TOKEN = "xoxb-socket-e2e"
 APP_TOKEN = "xapp-1-A0BOUNDARY-socket-e2e"
 
 
@@ -151,58 +144,39 @@ class SlackSocket:
         )
 
 
+@dataclass
 class SocketBot:
-    """`boundary-bot run` with SLACK_APP_TOKEN set, its log in a file."""
+    """`boundary-bot run` with SLACK_APP_TOKEN set, and Slack's end of its connection."""
 
-    def __init__(
-        self, database_url: str, standin: SlackStandIn, slack_socket: SlackSocket, workdir: Path
-    ) -> None:
-        self.database_url = database_url
-        self.socket = slack_socket
-        self.log = workdir / "bot.log"
-        env = {
-            "PATH": os.environ.get("PATH", ""),
-            "SLACK_API_URL": standin.api_url,
-            "SLACK_BOT_TOKEN": BOT_TOKEN,
-            "SLACK_APP_TOKEN": APP_TOKEN,
-            "DATABASE_URL": database_url,
-            "BOUNDARY_ADMINS": "U0ADMIN01",
-            "LOG_LEVEL": "INFO",
-        }
-        executable = Path(sys.executable).parent / "boundary-bot"
-        with self.log.open("wb") as log:
-            # A working directory of its own, so no developer's .env is read.
-            self.process = subprocess.Popen(
-                [str(executable), "run"], env=env, cwd=workdir, stderr=log, stdout=log
-            )
-        try:
-            slack_socket.wait_connected()
-        except TimeoutError:
-            self.process.kill()
-            raise TimeoutError(self.log.read_text()) from None
+    process: BotProcess
+    socket: SlackSocket
+    database_url: str
 
     def scalar(self, sql: str) -> object:
-        engine = make_engine(self.database_url)
-        try:
-            with engine.connect() as connection:
-                return connection.execute(sa.text(sql)).scalar()
-        finally:
-            engine.dispose()
-
-    def stop(self, signum: int = signal.SIGTERM) -> int:
-        self.process.send_signal(signum)
-        try:
-            return self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-            raise
+        return scalar(self.database_url, sql)
 
 
-@pytest.fixture(scope="module")
-def standin() -> Iterator[SlackStandIn]:
-    with SlackStandIn(token=BOT_TOKEN, app_token=APP_TOKEN) as running:
-        yield running
+@contextmanager
+def running_bot(
+    database_url: str, standin: SlackStandIn, slack_socket: SlackSocket, workdir: Path
+) -> Iterator[SocketBot]:
+    env = bot_env(
+        database_url=database_url,
+        api_url=standin.api_url,
+        bot_token=BOT_TOKEN,
+        SLACK_APP_TOKEN=APP_TOKEN,
+        BOUNDARY_ADMINS=ADMIN,
+        LOG_LEVEL="INFO",
+    )
+    with BotProcess(env, workdir) as process:
+        process.wait_for_socket_mode(slack_socket.wait_connected)
+        yield SocketBot(process, slack_socket, database_url)
+
+
+# One bot process serves most of the module's tests (it takes seconds to start); so does one
+# stand-in. The tests that start a bot of their own have a stand-in of their own.
+standin = standin_fixture(app_token=APP_TOKEN, scope="module")
+own_standin = standin_fixture(app_token=APP_TOKEN, name="own_standin")
 
 
 @pytest.fixture(scope="module")
@@ -213,10 +187,12 @@ def bot(
 ) -> Iterator[SocketBot]:
     slack_socket = SlackSocket()
     standin.socket_mode_url = slack_socket.url
-    with sqlite_databases.fresh() as url:
-        running = SocketBot(url, standin, slack_socket, tmp_path_factory.mktemp("socket-bot"))
+    workdir = tmp_path_factory.mktemp("socket-bot")
+    with (
+        sqlite_databases.fresh() as url,
+        running_bot(url, standin, slack_socket, workdir) as running,
+    ):
         yield running
-        running.stop()
     slack_socket.stop()
 
 
@@ -337,42 +313,31 @@ def test_after_slack_asks_to_reconnect_the_bot_reconnects_and_keeps_answering(
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_a_signal_stops_the_bot_cleanly_with_exit_code_0(
-    signum: int, sqlite_url: str, tmp_path: Path
+    signum: int, sqlite_url: str, tmp_path: Path, own_standin: SlackStandIn
 ) -> None:
     slack_socket = SlackSocket()
-    with SlackStandIn(token=BOT_TOKEN, app_token=APP_TOKEN) as standin:
-        standin.socket_mode_url = slack_socket.url
-        running = SocketBot(sqlite_url, standin, slack_socket, tmp_path)
-
-        code = running.stop(signum)
+    own_standin.socket_mode_url = slack_socket.url
+    with running_bot(sqlite_url, own_standin, slack_socket, tmp_path) as running:
+        code = running.process.stop(signum)
 
         slack_socket.wait_closed()
     slack_socket.stop()
-    log = running.log.read_text()
+    log = running.process.read_log()
     assert code == 0, log
     assert "scheduler stopped" in log
     assert "Traceback" not in log
 
 
 def test_a_wrong_app_token_stops_start_up_with_one_clear_line(
-    sqlite_url: str, tmp_path: Path
+    sqlite_url: str, tmp_path: Path, own_standin: SlackStandIn
 ) -> None:
-    executable = Path(sys.executable).parent / "boundary-bot"
-    with SlackStandIn(token=BOT_TOKEN, app_token=APP_TOKEN) as standin:
-        finished = subprocess.run(
-            [str(executable), "run"],
-            env={
-                "PATH": os.environ.get("PATH", ""),
-                "SLACK_API_URL": standin.api_url,
-                "SLACK_BOT_TOKEN": BOT_TOKEN,
-                "SLACK_APP_TOKEN": "xapp-1-A0BOUNDARY-revoked",
-                "DATABASE_URL": sqlite_url,
-            },
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
+    env = bot_env(
+        database_url=sqlite_url,
+        api_url=own_standin.api_url,
+        bot_token=BOT_TOKEN,
+        SLACK_APP_TOKEN="xapp-1-A0BOUNDARY-revoked",
+    )
+    finished = run_bot(env, tmp_path, timeout=30)
 
     assert finished.returncode == 1
     assert "apps.connections.open answered `invalid_auth`" in finished.stderr

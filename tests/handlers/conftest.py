@@ -1,5 +1,5 @@
 """Fixtures for handler tests: the real bolt app behind the real ASGI app, signed requests,
-and a Slack Web API stand-in on loopback."""
+and the Slack Web API stand-in on loopback (the `standin` fixture of tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -14,24 +14,16 @@ from starlette.testclient import TestClient
 from bot.app import create_app
 from bot.clock import ManualClock
 from bot.context import Runtime
+from bot.playground.standin import SlackStandIn
 from bot.server import asgi_for
 from bot.settings import Settings
-from bot.slack_standin import SlackStandIn
-from tests.conftest import ADMIN
-from tests.handlers.slack_requests import SIGNING_SECRET, signed_headers
-
-TOKEN = "xoxb-test-token"
-
-
-@pytest.fixture
-def standin() -> Iterator[SlackStandIn]:
-    with SlackStandIn(token=TOKEN) as running:
-        yield running
+from tests.conftest import ADMIN, BOT_TOKEN
+from tests.support.slack_requests import FORM, SIGNING_SECRET, post_signed
 
 
 @pytest.fixture
 def client(standin: SlackStandIn) -> WebClient:
-    return WebClient(token=TOKEN, base_url=standin.api_url)
+    return WebClient(token=BOT_TOKEN, base_url=standin.api_url)
 
 
 @pytest.fixture
@@ -42,7 +34,7 @@ def slack_runtime(
         _env_file=None,
         DATABASE_URL=database_url,
         BOUNDARY_ADMINS=ADMIN,
-        SLACK_BOT_TOKEN=TOKEN,
+        SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL=standin.api_url,
     )
@@ -60,9 +52,8 @@ class Slack:
     standin: SlackStandIn
 
     def post(self, body: str, *, json_body: bool = False, **headers: str):  # type: ignore[no-untyped-def]
-        content_type = "application/json" if json_body else "application/x-www-form-urlencoded"
-        sent = {**signed_headers(body, content_type=content_type), **headers}
-        return self.http.post("/slack/events", content=body, headers=sent)
+        content_type = "application/json" if json_body else FORM
+        return post_signed(self.http, body, content_type=content_type, **headers)
 
     def settle(self) -> None:
         """Wait until every lazy listener has finished (the app is unusable afterwards)."""

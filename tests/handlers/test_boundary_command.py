@@ -9,12 +9,12 @@ from sqlmodel import select
 
 from bot.context import Runtime
 from bot.inventory import mark_owner_active
-from bot.slack_standin import SlackStandIn
+from bot.playground.standin import SlackStandIn
 from handlers.ids import View
 from storage.models import AuditEvent, Identity, Integration
 from tests.conftest import OWNER, STRANGER
 from tests.handlers.conftest import Slack
-from tests.handlers.slack_requests import (
+from tests.support.slack_requests import (
     command_body,
     selected,
     typed,

@@ -12,7 +12,7 @@ from handlers.ids import Block, View
 from storage.models import AuditEvent, Declaration, Identity, Integration, LaneRule
 from tests.conftest import NOW, OWNER
 from tests.handlers.conftest import Slack
-from tests.handlers.slack_requests import (
+from tests.support.slack_requests import (
     command_body,
     lane_choice_body,
     selected,

@@ -6,8 +6,6 @@ covers the raw bytes, and a refused body never reaches the log."""
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import logging
 import time
 from typing import Any
@@ -22,14 +20,7 @@ from handlers.http_edge import MAX_BODY_BYTES
 from storage.models import Integration
 from tests.conftest import OWNER
 from tests.handlers.conftest import Slack
-from tests.handlers.slack_requests import SIGNING_SECRET, command_body, signed_headers
-
-FORM = "application/x-www-form-urlencoded"
-
-
-def _sign(body: bytes, stamp: str) -> str:
-    base = b"v0:" + stamp.encode() + b":" + body
-    return "v0=" + hmac.new(SIGNING_SECRET.encode(), base, hashlib.sha256).hexdigest()
+from tests.support.slack_requests import FORM, command_body, sign, signed_headers
 
 
 def _ours(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
@@ -69,7 +60,7 @@ def test_a_signed_body_that_does_not_parse_gets_400(slack: Slack, body: str) -> 
 def test_a_signed_body_that_is_not_utf8_gets_400(slack: Slack) -> None:
     body = b"command=%2Fboundary&text=\xff\xfe"
     stamp = str(int(time.time()))
-    signature = _sign(body, stamp)
+    signature = sign(body, stamp)
     headers = {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": signature}
 
     answer = slack.http.post(EVENTS_PATH, content=body, headers={"Content-Type": FORM, **headers})
@@ -82,7 +73,7 @@ def test_the_signature_covers_the_raw_bytes_not_a_lossy_decode(slack: Slack) -> 
     not pass for the other."""
     signed, other = b"text=\xff", b"text=\xfe"
     stamp = str(int(time.time()))
-    signature = _sign(signed, stamp)
+    signature = sign(signed, stamp)
     headers = {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": signature}
 
     answer = slack.http.post(EVENTS_PATH, content=other, headers={"Content-Type": FORM, **headers})

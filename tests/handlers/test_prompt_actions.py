@@ -11,7 +11,7 @@ from sqlmodel import select
 from bot.authorization import Actor
 from bot.context import Runtime
 from bot.inventory import add_identity, register_integration
-from bot.slack_standin import Message, SlackStandIn
+from bot.playground.standin import Message, SlackStandIn
 from handlers.blocks.prompt import identity_ids
 from handlers.ids import Action, View
 from handlers.review_prompt import send_review_prompt
@@ -20,7 +20,7 @@ from storage.models import Declaration, Integration
 from storage.vocabulary import Layer
 from tests.conftest import NOW, OWNER, STRANGER
 from tests.handlers.conftest import Slack
-from tests.handlers.slack_requests import (
+from tests.support.slack_requests import (
     block_action_body,
     command_body,
     event_body,

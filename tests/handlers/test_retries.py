@@ -8,10 +8,10 @@ import json
 from slack_bolt.adapter.socket_mode.internals import run_bolt_app
 from slack_sdk.socket_mode.request import SocketModeRequest
 
-from bot.slack_standin import SlackStandIn
+from bot.playground.standin import SlackStandIn
 from tests.conftest import OWNER
 from tests.handlers.conftest import Slack
-from tests.handlers.slack_requests import event_body
+from tests.support.slack_requests import event_body
 
 HOME_OPENED = {"type": "app_home_opened", "user": OWNER, "channel": "D0OWNER01", "tab": "home"}
 

@@ -11,8 +11,8 @@ from bot.authorization import Actor
 from bot.context import Runtime
 from bot.errors import NotAllowed
 from bot.inventory import add_identity, register_integration
+from bot.playground.standin import SlackStandIn
 from bot.review import declare
-from bot.slack_standin import SlackStandIn
 from handlers.blocks.prompt import identity_ids
 from handlers.ids import Action
 from handlers.review_prompt import send_review_prompt

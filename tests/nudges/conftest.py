@@ -1,4 +1,5 @@
-"""Fixtures for nudge tests: a Slack stand-in, a runtime that points at it, and owners."""
+"""Fixtures for nudge tests: a runtime that points at the Slack stand-in (the `standin` fixture
+of tests/conftest.py), the production client and messenger, cycles, and owners."""
 
 from __future__ import annotations
 
@@ -18,23 +19,16 @@ from bot.inventory import add_identity, register_integration
 from bot.nudges.cycle import CycleReport, run_cycle
 from bot.nudges.messenger import Messenger
 from bot.nudges.pacing import Pacing
+from bot.playground.standin import SlackStandIn
 from bot.settings import Settings
-from bot.slack_standin import SlackStandIn
 from handlers.client import make_client
 from storage.vocabulary import Layer, ScimStatus, SsoStatus
-from tests.conftest import ADMIN, NOW
-from tests.handlers.slack_requests import SIGNING_SECRET
+from tests.conftest import ADMIN, BOT_TOKEN, NOW
+from tests.support.slack_requests import SIGNING_SECRET
 
-TOKEN = "xoxb-nudge-test"
 ESCALATIONS = "C0ESCALATE"
 TOKYO = "Asia/Tokyo"
 LOS_ANGELES = "America/Los_Angeles"
-
-
-@pytest.fixture
-def standin() -> Iterator[SlackStandIn]:
-    with SlackStandIn(token=TOKEN) as running:
-        yield running
 
 
 @pytest.fixture
@@ -45,7 +39,7 @@ def nudge_runtime(
         _env_file=None,
         DATABASE_URL=database_url,
         BOUNDARY_ADMINS=ADMIN,
-        SLACK_BOT_TOKEN=TOKEN,
+        SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_API_URL=standin.api_url,
         BOUNDARY_ESCALATION_CHANNEL=ESCALATIONS,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from bot.clock import ManualClock
 from bot.context import Runtime
-from bot.slack_standin import SlackStandIn
+from bot.playground.standin import SlackStandIn
 from handlers.ids import Action
 from storage.models import Nudge
 from storage.vocabulary import Layer, NudgeState, ScimStatus

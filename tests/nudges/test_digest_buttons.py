@@ -15,13 +15,13 @@ from bot.app import create_app
 from bot.clock import ManualClock
 from bot.context import Runtime
 from bot.nudges.snooze import REVIEW_OPENED
+from bot.playground.standin import Message, SlackStandIn
 from bot.server import asgi_for
-from bot.slack_standin import Message, SlackStandIn
 from handlers.ids import Action, Block
 from storage.models import AuditEvent, Snooze
 from tests.handlers.conftest import Slack
-from tests.handlers.slack_requests import block_action_body
 from tests.nudges.conftest import TOKYO, Cycles, add_owner
+from tests.support.slack_requests import block_action_body
 
 OWNER = "U0BUTTONS"
 STRANGER = "U0STRANGR"

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from bot.clock import ManualClock
 from bot.context import Runtime
-from bot.slack_standin import SlackStandIn
+from bot.playground.standin import SlackStandIn
 from storage.models import Integration, Nudge, SlackUser
 from storage.vocabulary import NudgeState
 from tests.nudges.conftest import Cycles, add_owner, digests_to

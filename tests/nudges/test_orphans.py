@@ -9,7 +9,7 @@ from bot.context import Runtime
 from bot.nudges.messenger import Messenger
 from bot.nudges.orphans import HANDED_OVER, REPORTED, run_orphan_check
 from bot.nudges.pacing import Pacing
-from bot.slack_standin import SlackStandIn
+from bot.playground.standin import SlackStandIn
 from storage.models import AuditEvent, Integration
 from tests.conftest import ADMIN
 from tests.nudges.conftest import add_owner

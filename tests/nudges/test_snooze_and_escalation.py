@@ -13,8 +13,8 @@ from bot.context import Runtime
 from bot.errors import NotAllowed
 from bot.nudges.escalation import ESCALATED
 from bot.nudges.snooze import SNOOZE_DAY, SNOOZE_WEEK, snooze
+from bot.playground.standin import SlackStandIn
 from bot.review import declare, declare_remaining
-from bot.slack_standin import SlackStandIn
 from storage.models import AuditEvent, Identity, Snooze
 from storage.vocabulary import Answer
 from tests.nudges.conftest import ESCALATIONS, Cycles, add_owner, digests_to

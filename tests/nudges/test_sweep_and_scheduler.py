@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 from bot.cli import app
 from bot.context import Runtime
 from bot.nudges.messenger import Messenger
+from bot.playground.standin import SlackStandIn
 from bot.scheduler import build_scheduler
-from bot.slack_standin import SlackStandIn
 from tests.nudges.conftest import add_owner
 
 OWNER = "U0SWEEPER"

@@ -16,8 +16,8 @@ from bot.clock import ManualClock
 from bot.context import Runtime
 from bot.nudges.schedule import TICK
 from bot.nudges.snooze import SNOOZE_DAY, review_opened, snooze
+from bot.playground.standin import SlackStandIn
 from bot.review import declare, declare_remaining
-from bot.slack_standin import SlackStandIn
 from storage.models import Identity, Integration
 from storage.vocabulary import Answer
 from tests.nudges.conftest import ESCALATIONS, LOS_ANGELES, TOKYO, Cycles, add_owner

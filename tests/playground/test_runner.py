@@ -8,7 +8,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -22,6 +21,7 @@ from bot.playground.runner import Playground, fires_on
 from bot.playground.seed import ADMIN, CHANNEL_ID
 from bot.settings import DEFAULT_DATABASE_URL
 from tests.conftest import NOW
+from tests.support.processes import BOUNDARY_BOT, free_port
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -174,12 +174,6 @@ def _first_line(command: list[str], env: dict[str, str]) -> str:
     return _lines_until(command, env, last="")[0]
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _without_slack_settings() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.upper().startswith("SLACK_")}
 
@@ -210,7 +204,7 @@ def test_make_run_with_a_port_serves_the_playground_on_that_port() -> None:
         pytest.skip("a .env may configure Slack, and then `make run` would serve it")
     if not _installed():
         pytest.skip("the virtualenv is not installed by make for this pyproject.toml")
-    port = _free_port()
+    port = free_port()
 
     command = ["make", "--no-print-directory", "run", f"PORT={port}"]
     lines = _lines_until(command, _without_slack_settings(), last="Open ")
@@ -221,7 +215,7 @@ def test_make_run_with_a_port_serves_the_playground_on_that_port() -> None:
 def test_playground_command_says_which_port_it_serves_on_when_its_own_is_taken(
     tmp_path: Path,
 ) -> None:
-    command = [str(Path(sys.executable).parent / "boundary-bot"), "playground"]
+    command = [str(BOUNDARY_BOT), "playground"]
     command += ["--directory", str(tmp_path / "pg")]
     with _port_taken() as taken:
         lines = _lines_until([*command, "--port", str(taken)], dict(os.environ), "Open ", tmp_path)
@@ -234,8 +228,7 @@ def test_playground_command_says_which_port_it_serves_on_when_its_own_is_taken(
 def test_playground_command_prints_its_address_serves_it_and_stops_on_ctrl_c(
     tmp_path: Path,
 ) -> None:
-    # The console script installed next to this interpreter, as `make run` would start it.
-    command = [str(Path(sys.executable).parent / "boundary-bot"), "playground", "--port", "0"]
+    command = [str(BOUNDARY_BOT), "playground", "--port", "0"]
     command += ["--directory", str(tmp_path / "pg")]
     process = subprocess.Popen(
         command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True

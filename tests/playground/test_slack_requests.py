@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -12,43 +11,42 @@ from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
 
 from bot.playground import slack_requests as slack
-from bot.slack_standin import SlackStandIn
+from bot.playground.standin import SlackStandIn
+from tests.conftest import BOT_TOKEN
 
 SECRET = "playground-test-signing-secret"
-TOKEN = "xoxb-playground-test"
 
 
 @pytest.fixture
-def bolt() -> Iterator[tuple[App, list[dict[str, Any]]]]:
+def bolt(standin: SlackStandIn) -> tuple[App, list[dict[str, Any]]]:
     """A real Bolt app (on the stand-in) that records the body of whatever it handled."""
     seen: list[dict[str, Any]] = []
-    with SlackStandIn(token=TOKEN) as standin:
-        app = App(
-            signing_secret=SECRET,
-            client=WebClient(token=TOKEN, base_url=standin.api_url),
-            process_before_response=True,
-        )
+    app = App(
+        signing_secret=SECRET,
+        client=WebClient(token=BOT_TOKEN, base_url=standin.api_url),
+        process_before_response=True,
+    )
 
-        @app.command("/boundary")
-        def command(ack: Any, body: dict[str, Any]) -> None:
-            seen.append(body)
-            ack()
+    @app.command("/boundary")
+    def command(ack: Any, body: dict[str, Any]) -> None:
+        seen.append(body)
+        ack()
 
-        @app.action("declare.choose")
-        def action(ack: Any, body: dict[str, Any]) -> None:
-            seen.append(body)
-            ack()
+    @app.action("declare.choose")
+    def action(ack: Any, body: dict[str, Any]) -> None:
+        seen.append(body)
+        ack()
 
-        @app.view("register.submit")
-        def submit(ack: Any, body: dict[str, Any]) -> None:
-            seen.append(body)
-            ack()
+    @app.view("register.submit")
+    def submit(ack: Any, body: dict[str, Any]) -> None:
+        seen.append(body)
+        ack()
 
-        @app.event("app_home_opened")
-        def home(body: dict[str, Any]) -> None:
-            seen.append(body)
+    @app.event("app_home_opened")
+    def home(body: dict[str, Any]) -> None:
+        seen.append(body)
 
-        yield app, seen
+    return app, seen
 
 
 def _dispatch(app: App, body: str, content_type: str, secret: str = SECRET) -> int:

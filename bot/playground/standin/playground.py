@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.clock import Clock
-from bot.slack_standin import Message, SlackStandIn
+from bot.playground.standin.records import Message
+from bot.playground.standin.server import SlackStandIn
 
 # (trigger_id, view_id, pushed): a modal opened in answer to the interaction that made the trigger
 ViewOpened = Callable[[str, str, bool], None]

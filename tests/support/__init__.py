@@ -1,0 +1,1 @@
+"""Scaffolding the tests share: signed Slack requests, and the real bot run as a process."""

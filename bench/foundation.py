@@ -44,8 +44,8 @@ from bench.seed import (
 from bot.authorization import Actor
 from bot.csv_import import import_csv, parse_csv
 from bot.gaps import compute_gaps
-from bot.inventory import register_integration
-from bot.lookup import who
+from bot.integrations import register_integration
+from bot.who import who
 from storage.chain_check import verify_chain
 from storage.engine import make_engine, session_factory, session_scope
 from storage.models import Identity

@@ -29,13 +29,13 @@ import sqlalchemy as sa
 from bench.seed import SEED_NOW, migrated_engine, owner_id, seed
 from bot.app import slack_messenger
 from bot.clock import ManualClock
-from bot.context import Runtime
 from bot.gaps import compute_gaps
 from bot.nudges.cycle import run_cycle
 from bot.nudges.directory import known
 from bot.nudges.pacing import Pacing
 from bot.nudges.planning import Plan, plan_cycle
 from bot.playground.standin import SlackStandIn
+from bot.runtime import Runtime
 from bot.settings import Settings
 from storage.models import SlackUser
 

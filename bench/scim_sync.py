@@ -77,8 +77,8 @@ def _bare(base_url: str, page_size: int) -> int:
 def _sync(base_url: str, page_size: int, directory: str, *, traced: bool) -> tuple[int, float, int]:
     from bot.authorization import Actor
     from bot.connectors import ConnectorKind
-    from bot.context import Runtime
-    from bot.inventory import register_integration
+    from bot.integrations import register_integration
+    from bot.runtime import Runtime
     from bot.settings import Settings
     from bot.sync import connect_integration, sync_integration
     from storage import migrate

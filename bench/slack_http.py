@@ -66,7 +66,7 @@ def bare_bolt_app(api_url: str) -> Any:
     from slack_bolt import Ack, App
     from slack_sdk import WebClient
 
-    from bot.context import Runtime
+    from bot.runtime import Runtime
     from bot.server import asgi_for
     from bot.settings import Settings
 

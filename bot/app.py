@@ -8,8 +8,8 @@ import logging
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.context import Runtime
 from bot.nudges.messenger import Messenger
+from bot.runtime import Runtime
 from bot.settings import Settings
 from handlers.client import make_client
 from handlers.messenger import SlackMessenger

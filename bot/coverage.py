@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from bot.authorization import Actor, require_steward
 from bot.connectors.base import Coverage
 from bot.errors import InvalidInput
-from bot.inventory import get_integration
+from bot.integrations import get_integration
 from storage import integrations as integration_repo
 from storage.models import CoverageClaim, Integration
 from storage.vocabulary import CoverageKind, Layer, ScimStatus, Source, SsoStatus

@@ -1,64 +1,94 @@
-"""Recording declarations for one request, each in its own unit of work: one answer, one lane
-for all that remain, or a lane rule (which declares what it covers now and later)."""
+"""Declarations: one identity's lane, or one lane for every identity still waiting; each is
+appended to the audit chain (storage/chain.py)."""
 
 from __future__ import annotations
 
-from bot import review
-from bot.authorization import Actor
-from bot.context import Runtime
-from bot.review import Recorded
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot import validation
+from bot.authorization import Actor, require_steward
+from bot.errors import NotFound
+from bot.integrations import get_integration
+from storage import chain
+from storage import identities as identity_repo
+from storage import integrations as integration_repo
+from storage.models import LaneRule
 from storage.vocabulary import Answer
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """What a declaration use case wrote, for the caller to show."""
+
+    integration: str
+    answer: Answer
+    count: int
+    declared_by: str
+    declared_at: datetime
+    rule: LaneRule | None = None
+
+
 def declare(
-    runtime: Runtime, *, actor: Actor, identity_id: int, answer: Answer, note: str | None = None
+    session: Session,
+    *,
+    actor: Actor,
+    identity_id: int,
+    answer: Answer,
+    note: str | None = None,
+    now: datetime,
 ) -> Recorded:
-    """One answer for one identity, by one of its integration's stewards."""
-    with runtime.unit_of_work() as session:
-        return review.declare(
-            session,
-            actor=actor,
-            identity_id=identity_id,
-            answer=answer,
-            note=note,
-            now=runtime.clock.now(),
-        )
-
-
-def add_rule(
-    runtime: Runtime, *, actor: Actor, integration: str, rule: str, answer: Answer
-) -> Recorded:
-    """A lane rule (`domain:x.com`, `kind:…`, `role:…`) and the declarations it makes now."""
-    with runtime.unit_of_work() as session:
-        return review.add_rule(
-            session,
-            actor=actor,
-            integration_name=integration,
-            rule=rule,
-            answer=answer,
-            now=runtime.clock.now(),
-        )
+    """Record one owner's answer for one identity (re-declaring the same lane refreshes it)."""
+    identity = identity_repo.get(session, identity_id=identity_id)
+    if identity is None:
+        raise NotFound("That identity no longer exists.")
+    integration = integration_repo.get_by_id(session, integration_id=identity.integration_id)
+    assert integration is not None
+    require_steward(actor, integration)
+    moment = now
+    chain.append(
+        session,
+        items=[
+            chain.NewDeclaration(
+                identity_id=identity_id,
+                integration_id=identity.integration_id,
+                answer=answer,
+                declared_by=actor.user_id,
+                declared_at=moment,
+                note=validation.note(note),
+            )
+        ],
+    )
+    session.expire(identity)
+    return Recorded(integration.name, answer, 1, actor.user_id, moment)
 
 
 def declare_remaining(
-    runtime: Runtime,
+    session: Session,
     *,
     actor: Actor,
-    integration: str,
+    integration_name: str,
     answer: Answer,
-    rule: str | None = None,
     note: str | None = None,
+    now: datetime,
 ) -> Recorded:
-    """One lane for every identity still waiting, or, given a rule, for those it matches (a
-    rule's declarations name the rule instead of a note)."""
-    if rule:
-        return add_rule(runtime, actor=actor, integration=integration, rule=rule, answer=answer)
-    with runtime.unit_of_work() as session:
-        return review.declare_remaining(
-            session,
-            actor=actor,
-            integration_name=integration,
+    """Give every active identity that has no lane yet the same answer."""
+    integration = get_integration(session, integration_name)
+    require_steward(actor, integration)
+    moment = now
+    pending = identity_repo.undeclared(session, integration_id=integration.id or 0)
+    items = [
+        chain.NewDeclaration(
+            identity_id=identity.id or 0,
+            integration_id=integration.id or 0,
             answer=answer,
-            note=note,
-            now=runtime.clock.now(),
+            declared_by=actor.user_id,
+            declared_at=moment,
+            note=validation.note(note),
         )
+        for identity in pending
+    ]
+    chain.append(session, items=items)
+    return Recorded(integration.name, answer, len(items), actor.user_id, moment)

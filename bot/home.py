@@ -7,27 +7,29 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot import queue
-from bot.context import Runtime
+from bot import declaration_queue
 from bot.gaps import Gap, compute_gaps
-from bot.lookup import IntegrationView
+from bot.runtime import Runtime
+from bot.who import IntegrationView
 
 
 @dataclass(frozen=True)
 class Home:
     user_id: str
-    queue: list[queue.QueueSummary]
+    queue: list[declaration_queue.QueueSummary]
     owned: list[IntegrationView]
     gaps: list[Gap]
 
 
 def home_for(session: Session, *, user_id: str, review_days: int, now: datetime) -> Home:
-    owned = [IntegrationView.of(i) for i in queue.stewarded(session, user_id=user_id)]
+    owned = [IntegrationView.of(i) for i in declaration_queue.stewarded(session, user_id=user_id)]
     if not owned:
         return Home(user_id, [], [], [])
     return Home(
         user_id=user_id,
-        queue=queue.summaries_for(session, user_id=user_id, review_days=review_days, now=now),
+        queue=declaration_queue.summaries_for(
+            session, user_id=user_id, review_days=review_days, now=now
+        ),
         owned=owned,
         gaps=compute_gaps(session, review_days=review_days, now=now, owner=user_id),
     )

@@ -12,10 +12,10 @@ from typing import Any
 
 from sqlmodel import Session, col
 
-from bot.context import Runtime
 from bot.gaps import Gap, compute_gaps
-from bot.inventory import get_integration, list_integrations
-from bot.lookup import IdentityView
+from bot.integrations import get_integration, list_integrations
+from bot.runtime import Runtime
+from bot.who import IdentityView
 from storage import identities as identity_repo
 from storage.chain_check import verify_chain
 from storage.models import Identity, Integration

@@ -13,11 +13,11 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bot import sync
-from bot.context import Runtime
 from bot.nudges.cycle import run_cycle
 from bot.nudges.messenger import Messenger, NotDelivered, Note, RecipientGone, TokenRefused
 from bot.nudges.orphans import run_orphan_check
 from bot.nudges.schedule import TICK
+from bot.runtime import Runtime
 
 logger = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from bot.app import create_app, slack_messenger
-from bot.context import Runtime
+from bot.runtime import Runtime
 from bot.scheduler import start_scheduler
 from handlers.client import make_client
 from handlers.http_edge import Refused, bolt_request, check_signature, read_body

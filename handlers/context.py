@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import BoltContext
 
 from bot.authorization import Actor
-from bot.context import Runtime
+from bot.runtime import Runtime
 
 RUNTIME = "boundary_runtime"
 

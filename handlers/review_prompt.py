@@ -8,9 +8,9 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot import prompt
 from bot.authorization import Actor
-from bot.context import Runtime
+from bot.flows import prompt
+from bot.runtime import Runtime
 from bot.text import plural
 from handlers.blocks.prompt import (
     identity_ids,

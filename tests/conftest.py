@@ -13,8 +13,8 @@ from sqlmodel import Session
 
 from bot.authorization import Actor
 from bot.clock import ManualClock
-from bot.context import Runtime
 from bot.playground.standin import SlackStandIn
+from bot.runtime import Runtime
 from bot.settings import Settings
 from storage.engine import make_engine, session_factory, session_scope
 from tests.databases import POSTGRES_ENV, PostgresDatabases, SqliteDatabases, postgres_admin_url

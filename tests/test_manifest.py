@@ -13,7 +13,7 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
 from bot.app import create_app
-from bot.context import Runtime
+from bot.runtime import Runtime
 from bot.settings import Settings
 from handlers.ids import Action, Command, Event, View
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from bot import review
+from bot import declarations, identities, rules
 from bot.authorization import Actor
 from bot.cli.output import say
 from bot.cli.runtime import domain_errors, runtime
@@ -28,9 +28,11 @@ def declare(
     """Declare one identity's lane (appends to the audit chain, as the operator)."""
     built = runtime()
     with domain_errors(), built.unit_of_work() as session:
-        found = review.find_identity(session, integration_name=integration, id_or_email=identity)
+        found = identities.find_identity(
+            session, integration_name=integration, id_or_email=identity
+        )
         external_id = found.external_id
-        review.declare(
+        declarations.declare(
             session,
             actor=Actor.operator(),
             identity_id=found.id or 0,
@@ -49,7 +51,7 @@ def rule(
     """Add a lane rule and declare every undeclared identity it covers."""
     built = runtime()
     with domain_errors(), built.unit_of_work() as session:
-        recorded = review.add_rule(
+        recorded = rules.add_rule(
             session,
             actor=Actor.operator(),
             integration_name=integration,

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
 
-from bot import csv_import, inventory
+from bot import csv_import, integrations
 from bot.authorization import Actor
 from bot.cli.output import FormatOption, emit, progress, say
 from bot.cli.records import INTEGRATION_COLUMNS, integration_record
@@ -30,7 +30,7 @@ def integration_add(
     """Register an integration."""
     built = runtime()
     with domain_errors(), built.unit_of_work() as session:
-        integration = inventory.register_integration(
+        integration = integrations.register_integration(
             session,
             actor=Actor.operator(),
             name=name,
@@ -49,12 +49,12 @@ def integration_list(output_format: FormatOption = None) -> None:
     """List every integration with its owner and SSO/SCIM status."""
     built = runtime()
     with built.reading() as session:
-        integrations = inventory.list_integrations(session)
+        every = integrations.list_integrations(session)
     emit(
         output_format,
         columns=INTEGRATION_COLUMNS,
-        rows=[integration_record(item) for item in integrations],
-        table=lambda: integrations_table(integrations),
+        rows=[integration_record(item) for item in every],
+        table=lambda: integrations_table(every),
     )
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from bot import inventory, lookup
+from bot import integrations
 from bot.cli.output import FormatOption, emit, fail
 from bot.cli.records import (
     GAP_COLUMNS,
@@ -19,6 +19,7 @@ from bot.cli.records import (
 from bot.cli.render import gaps_table, lookup_renderable
 from bot.cli.runtime import domain_errors, runtime
 from bot.gaps import compute_gaps
+from bot.who import who as look_up_who
 
 
 def who(
@@ -32,7 +33,7 @@ def who(
     """
     built = runtime()
     with domain_errors(), built.reading() as session:
-        found = lookup.who(session, query=query)
+        found = look_up_who(session, query=query)
     if not found.found:
         fail(f"nothing matches `{query}`")
     emit(
@@ -57,7 +58,7 @@ def gaps(
     built = runtime()
     with domain_errors(), built.reading() as session:
         if integration:
-            inventory.get_integration(session, integration)
+            integrations.get_integration(session, integration)
         found = compute_gaps(
             session,
             review_days=built.settings.review_days,

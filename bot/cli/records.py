@@ -9,9 +9,9 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.gaps import Gap
-from bot.lookup import IdentityView, IntegrationView, Lookup, LookupKind
 from bot.nudges.cycle import CycleReport
 from bot.nudges.digest import Digest, DigestItem, describe_counts
+from bot.who import IdentityView, IntegrationView, Lookup, LookupKind
 from storage import identities as identity_repo
 from storage.models import Integration
 

@@ -14,9 +14,9 @@ from rich.text import Text
 
 from bot.cli.records import Names, identity_label
 from bot.gaps import Gap, count_by_kind
-from bot.lookup import IdentityView, Lookup
 from bot.nudges.cycle import CycleReport
 from bot.nudges.digest import describe_counts
+from bot.who import IdentityView, Lookup
 from storage.models import Integration
 
 

@@ -10,8 +10,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.cli.output import fail
-from bot.context import Runtime, SchemaBehind
 from bot.errors import DomainError
+from bot.runtime import Runtime, SchemaBehind
 from bot.settings import Settings, SettingsError, load_settings
 
 

@@ -12,8 +12,8 @@ from sqlmodel import Session
 
 from bot.authorization import Actor, require_steward
 from bot.csv_import.parse import IdentityRow, parse_csv
-from bot.inventory import get_integration
-from bot.review import apply_rules
+from bot.integrations import get_integration
+from bot.rules import apply_rules
 from storage import identities as identity_repo
 from storage.models import Identity
 from storage.vocabulary import Source

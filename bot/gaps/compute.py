@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from bot.context import Runtime
 from bot.gaps.model import Gap
 from bot.gaps.rows import identity_rows, rows_of, scope, scope_of_ids
 from bot.gaps.rules import findings
+from bot.runtime import Runtime
 
 
 def compute_gaps(

@@ -10,7 +10,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.context import Runtime
 from bot.nudges import directory, ledger
 from bot.nudges.delivery import Delivery, Outcome, Sender, deliver
 from bot.nudges.digest import Digest
@@ -18,6 +17,7 @@ from bot.nudges.escalation import escalate
 from bot.nudges.messenger import Messenger, Person, TokenRefused
 from bot.nudges.pacing import Pacer, Pacing
 from bot.nudges.planning import Plan, owners, plan_cycle
+from bot.runtime import Runtime
 from bot.text import plural
 
 logger = logging.getLogger(__name__)

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
-from bot.context import Runtime
-from bot.inventory import mark_owner_active
+from bot.integrations import mark_owner_active
 from bot.nudges import ledger
 from bot.nudges.digest import Digest
 from bot.nudges.directory import remember
 from bot.nudges.messenger import Messenger, NotDelivered, Person, RecipientGone, TokenRefused
 from bot.nudges.pacing import Pacer
+from bot.runtime import Runtime
 
 logger = logging.getLogger(__name__)
 

@@ -11,8 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from bot.authorization import Actor
-from bot.context import Runtime
-from bot.inventory import change_owner, mark_owner_active
+from bot.integrations import change_owner, mark_owner_active
 from bot.nudges import directory
 from bot.nudges.escalation import BOT_ACTOR
 from bot.nudges.messenger import (
@@ -26,6 +25,7 @@ from bot.nudges.messenger import (
     TokenRefused,
 )
 from bot.nudges.pacing import Pacer, Pacing
+from bot.runtime import Runtime
 from storage.models import AuditEvent, Integration
 
 logger = logging.getLogger(__name__)

@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from bot.context import Runtime
 from bot.errors import NotAllowed
 from bot.nudges import directory
 from bot.nudges.schedule import zone
+from bot.runtime import Runtime
 from storage.models import AuditEvent, Snooze
 
 REVIEW_OPENED = "nudge.review_opened"

@@ -17,11 +17,11 @@ import uvicorn
 
 from bot.app import slack_messenger
 from bot.clock import ManualClock, SystemClock
-from bot.context import Runtime
 from bot.playground.seed import ADMIN, CHANNEL_ID, USERS, seed
 from bot.playground.server import BotEndpoint, build_playground_app
 from bot.playground.standin import PlaygroundStandIn
 from bot.playground.workspace import Workspace
+from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.text import plural
 

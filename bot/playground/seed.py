@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from bot.authorization import Actor
-from bot.inventory import add_identity, register_integration
-from bot.review import declare
+from bot.declarations import declare
+from bot.identities import add_identity
+from bot.integrations import register_integration
 from storage.vocabulary import Answer, IdentityKind, Layer, ScimStatus, SsoStatus
 
 

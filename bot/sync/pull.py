@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from bot import coverage as claims
 from bot.connectors.base import SourceIdentity
-from bot.review import apply_rules
+from bot.rules import apply_rules
 from bot.sync.runs import Counts
 from storage import identities as identity_repo
 from storage import integrations as integration_repo

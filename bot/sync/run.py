@@ -17,8 +17,8 @@ from bot.authorization import Actor, require_steward
 from bot.connectors import ConnectorKind, build_connector, check_settings
 from bot.connectors.base import ConnectorError
 from bot.connectors.http import RetryPolicy
-from bot.context import Runtime
-from bot.inventory import get_integration
+from bot.integrations import get_integration
+from bot.runtime import Runtime
 from bot.sync.pull import Progress, pull
 from bot.sync.runs import Notify, SyncOutcome, finish_run, record_failure, start_run
 from bot.sync.spool import SpooledSource

@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from bot.authorization import Actor, require_steward
-from bot.context import Runtime
 from bot.errors import InvalidInput
-from bot.inventory import get_integration
+from bot.integrations import get_integration
+from bot.runtime import Runtime
 from storage.models import Integration, SyncRun
 from storage.vocabulary import SyncState
 

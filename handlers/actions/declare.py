@@ -9,8 +9,8 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import declarations, prompt
 from bot.errors import InvalidInput
+from bot.flows import declarations, prompt
 from handlers.blocks.modals import apply_remaining_modal, declare_note_modal
 from handlers.blocks.prompt import parse_declare_value, parse_page_value
 from handlers.context import actor_of, runtime_of

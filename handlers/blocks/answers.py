@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from bot.declarations import Recorded
 from bot.gaps import Gap, count_by_kind
-from bot.lookup import IdentityView, IntegrationView, Lookup, LookupKind
 from bot.report import Report
-from bot.review import Recorded
 from bot.sync import SyncOutcome
 from bot.text import plural
+from bot.who import IdentityView, IntegrationView, Lookup, LookupKind
 from handlers.blocks.text import clip, context, day, escape, mention, section
 from storage.models import Identity, Integration
 from storage.vocabulary import GapKind

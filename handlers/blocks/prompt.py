@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.lookup import IdentityView
-from bot.queue import QueuePage
+from bot.declaration_queue import QueuePage
+from bot.who import IdentityView
 from handlers.blocks.text import (
     MESSAGE_BLOCKS,
     button,

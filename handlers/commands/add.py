@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import validation
-from bot.registration import add_identity
+from bot.flows.registration import add_identity
 from handlers.blocks import answers
 from handlers.commands.subcommand import Call, Reply, Subcommand, Usage, plain, say
 from storage.vocabulary import IdentityKind

@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.context import Runtime
+from bot.runtime import Runtime
 from handlers.blocks import answers
 from handlers.commands.add import ADD
 from handlers.commands.gaps import GAPS

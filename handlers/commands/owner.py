@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.registration import change_owner
+from bot.flows.registration import change_owner
 from handlers.blocks import answers
 from handlers.commands.subcommand import Call, Reply, Subcommand, Usage, plain, say, user
 

@@ -9,8 +9,8 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot import validation
-from bot.context import Runtime
-from bot.registration import register_integration
+from bot.flows.registration import register_integration
+from bot.runtime import Runtime
 from handlers.blocks import answers
 from handlers.blocks.modals import register_modal
 from handlers.commands.parse import Token

@@ -8,9 +8,9 @@ from typing import Any
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from bot.context import Runtime
-from bot.registration import resolve_integration
+from bot.flows.registration import resolve_integration
 from bot.report import evidence_summary
+from bot.runtime import Runtime
 from handlers.blocks import answers
 from handlers.commands.subcommand import Call, Reply, Subcommand, Usage, respond_ephemeral
 from handlers.deferred import plan

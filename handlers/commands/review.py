@@ -8,8 +8,8 @@ from typing import Any
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from bot.context import Runtime
-from bot.registration import resolve_integration
+from bot.flows.registration import resolve_integration
+from bot.runtime import Runtime
 from handlers.commands.subcommand import Call, Reply, Subcommand, Usage, plain, say
 from handlers.deferred import plan
 from handlers.review_prompt import send_review_prompt

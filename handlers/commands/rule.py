@@ -8,11 +8,11 @@ from typing import Any
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from bot import review
+from bot import rules
 from bot.authorization import Actor
-from bot.context import Runtime
-from bot.declarations import add_rule
-from bot.registration import resolve_integration
+from bot.flows.declarations import add_rule
+from bot.flows.registration import resolve_integration
+from bot.runtime import Runtime
 from handlers.blocks import answers
 from handlers.commands.subcommand import Call, Reply, Subcommand, Usage, plain, respond_ephemeral
 from handlers.deferred import plan
@@ -24,7 +24,7 @@ def answer(call: Call) -> Reply:
     if len(call.args) != 3:
         raise Usage("rule")
     rule_text = plain(call.args[1], "rule", "a rule")
-    review.parse_rule(rule_text)
+    rules.parse_rule(rule_text)
     lane = call.args[2].text.lower()
     if lane not in (Answer.WORKFORCE, Answer.CUSTOMER):
         raise Usage("rule", "A rule declares `workforce` or `customer`.")

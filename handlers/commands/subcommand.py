@@ -12,8 +12,8 @@ from slack_sdk import WebClient
 
 from bot import validation
 from bot.authorization import Actor
-from bot.context import Runtime
 from bot.errors import InvalidInput
+from bot.runtime import Runtime
 from handlers.blocks import answers
 from handlers.commands.parse import Token
 

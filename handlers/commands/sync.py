@@ -9,8 +9,8 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.authorization import Actor
-from bot.context import Runtime
-from bot.registration import resolve_integration
+from bot.flows.registration import resolve_integration
+from bot.runtime import Runtime
 from bot.sync import sync_integration
 from handlers.blocks import answers
 from handlers.commands.subcommand import (

@@ -3,7 +3,7 @@ acknowledgement."""
 
 from __future__ import annotations
 
-from bot.lookup import look_up
+from bot.who import look_up
 from handlers.blocks import answers
 from handlers.commands.subcommand import Call, Reply, Subcommand, Usage
 

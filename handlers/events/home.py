@@ -7,8 +7,8 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.context import Runtime
 from bot.home import read_home
+from bot.runtime import Runtime
 from handlers.blocks.home import home_view
 from handlers.context import runtime_of
 from handlers.deferred import plan, planned

@@ -9,8 +9,8 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import declarations
 from bot.errors import InvalidInput
+from bot.flows import declarations
 from handlers.blocks.modals import submitted
 from handlers.context import actor_of, runtime_of
 from handlers.deferred import plan, planned

@@ -8,7 +8,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.errors import InvalidInput
-from bot.registration import register_integration
+from bot.flows.registration import register_integration
 from handlers.blocks.answers import registered_text
 from handlers.blocks.modals import submitted
 from handlers.context import actor_of, runtime_of

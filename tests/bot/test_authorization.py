@@ -11,9 +11,11 @@ from sqlmodel import Session
 
 from bot.authorization import Actor
 from bot.csv_import import import_csv
+from bot.declarations import declare, declare_remaining
 from bot.errors import NotAllowed
-from bot.inventory import add_identity, change_owner, register_integration, set_coverage
-from bot.review import add_rule, declare, declare_remaining
+from bot.identities import add_identity
+from bot.integrations import change_owner, register_integration, set_coverage
+from bot.rules import add_rule
 from storage.vocabulary import Answer, Layer, ScimStatus
 from tests.conftest import ADMIN, BACKUP, NOW, OWNER, STRANGER
 

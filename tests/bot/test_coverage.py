@@ -10,10 +10,10 @@ import pytest
 from bot.authorization import Actor
 from bot.clock import ManualClock
 from bot.connectors.base import Coverage
-from bot.context import Runtime
 from bot.coverage import apply_source_facts, claim_coverage, expire_claims
 from bot.errors import InvalidInput
-from bot.inventory import register_integration
+from bot.integrations import register_integration
+from bot.runtime import Runtime
 from storage.models import CoverageClaim
 from storage.vocabulary import CoverageKind, Layer, ScimStatus, Source, SsoStatus
 from tests.conftest import NOW

@@ -13,9 +13,9 @@ from bot import validation
 from bot.authorization import Actor
 from bot.csv_import import CsvRejected, ImportResult, import_csv, parse_csv
 from bot.errors import InvalidInput
-from bot.inventory import register_integration
-from bot.lookup import who
-from bot.review import add_rule
+from bot.integrations import register_integration
+from bot.rules import add_rule
+from bot.who import who
 from storage.vocabulary import Answer, IdentityKind, IdentityStatus, Layer
 from tests.conftest import NOW
 

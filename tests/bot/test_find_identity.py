@@ -10,8 +10,8 @@ from sqlmodel import Session
 from bot.authorization import Actor
 from bot.csv_import import import_csv
 from bot.errors import Conflict, NotFound
-from bot.inventory import register_integration
-from bot.review import find_identity
+from bot.identities import find_identity
+from bot.integrations import register_integration
 from storage.vocabulary import Layer
 from tests.conftest import NOW
 

@@ -8,9 +8,11 @@ import pytest
 from sqlmodel import Session
 
 from bot.authorization import Actor
+from bot.declarations import declare
 from bot.gaps import Gap, compute_gaps, count_by_kind
-from bot.inventory import add_identity, mark_owner_active, register_integration, set_coverage
-from bot.review import add_rule, declare
+from bot.identities import add_identity
+from bot.integrations import mark_owner_active, register_integration, set_coverage
+from bot.rules import add_rule
 from storage.models import Identity
 from storage.vocabulary import (
     Answer,

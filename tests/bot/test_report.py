@@ -11,10 +11,11 @@ import pytest
 from sqlmodel import Session
 
 from bot.authorization import Actor
+from bot.declarations import declare
 from bot.errors import NotFound
-from bot.inventory import add_identity, register_integration
+from bot.identities import add_identity
+from bot.integrations import register_integration
 from bot.report import IDENTITY_FIELDS, build_report, render_csv, render_json
-from bot.review import declare
 from storage.vocabulary import Answer, IdentityKind, Layer, ScimStatus, SsoStatus
 from tests.conftest import NOW, OWNER
 

@@ -10,10 +10,10 @@ import pytest
 from bot.authorization import Actor
 from bot.clock import ManualClock
 from bot.connectors import ConnectorKind
-from bot.context import Runtime
 from bot.errors import InvalidInput, NotAllowed
-from bot.inventory import register_integration
-from bot.review import add_rule
+from bot.integrations import register_integration
+from bot.rules import add_rule
+from bot.runtime import Runtime
 from bot.sync import connect_integration, sync_all, sync_integration
 from bot.sync.runs import INTERRUPTED
 from storage.models import SyncRun

@@ -12,9 +12,10 @@ import pytest
 
 from bot.authorization import Actor
 from bot.connectors import ConnectorKind
-from bot.context import Runtime
-from bot.inventory import add_identity, register_integration
-from bot.review import declare
+from bot.declarations import declare
+from bot.identities import add_identity
+from bot.integrations import register_integration
+from bot.runtime import Runtime
 from bot.sync import SyncOutcome, sync_integration
 from storage.vocabulary import Answer, Layer
 from tests.conftest import NOW

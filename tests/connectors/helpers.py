@@ -9,8 +9,8 @@ from sqlmodel import Session, col, select
 from bot.authorization import Actor
 from bot.connectors import ConnectorKind
 from bot.connectors.http import RetryPolicy
-from bot.context import Runtime
-from bot.inventory import register_integration
+from bot.integrations import register_integration
+from bot.runtime import Runtime
 from bot.sync import connect_integration
 from storage.models import Identity, Integration, SyncRun
 from storage.vocabulary import Layer

@@ -10,8 +10,8 @@ import pytest
 from bot.authorization import Actor
 from bot.connectors import ConnectorKind
 from bot.connectors.base import ConnectorError
-from bot.context import Runtime
 from bot.gaps import compute_gaps
+from bot.runtime import Runtime
 from bot.sync import SyncOutcome, sync_integration
 from storage.vocabulary import GapKind, IdentityKind, IdentityStatus, Layer, ScimStatus, SyncState
 from tests.conftest import NOW

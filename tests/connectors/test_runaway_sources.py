@@ -12,7 +12,7 @@ import pytest
 
 from bot.authorization import Actor
 from bot.connectors import ConnectorKind
-from bot.context import Runtime
+from bot.runtime import Runtime
 from bot.sync import SyncOutcome, sync_integration
 from storage.vocabulary import IdentityStatus, Layer
 from tests.connectors.helpers import connected, identities, no_wait_retry

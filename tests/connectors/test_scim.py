@@ -9,8 +9,8 @@ import pytest
 
 from bot.authorization import Actor
 from bot.connectors import ConnectorKind
-from bot.context import Runtime
 from bot.gaps import compute_gaps
+from bot.runtime import Runtime
 from bot.sync import SyncOutcome, sync_integration
 from storage.vocabulary import GapKind, IdentityStatus, Layer, ScimStatus, SyncState
 from tests.conftest import NOW

@@ -36,7 +36,7 @@ WORKER = textwrap.dedent(
     from datetime import datetime
     from pathlib import Path
     from bot.clock import ManualClock
-    from bot.context import Runtime
+    from bot.runtime import Runtime
     from bot.app import slack_messenger
     from bot.nudges.cycle import run_cycle
     from bot.nudges.pacing import Pacing

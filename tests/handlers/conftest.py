@@ -13,8 +13,8 @@ from starlette.testclient import TestClient
 
 from bot.app import create_app
 from bot.clock import ManualClock
-from bot.context import Runtime
 from bot.playground.standin import SlackStandIn
+from bot.runtime import Runtime
 from bot.server import asgi_for
 from bot.settings import Settings
 from tests.conftest import ADMIN, BOT_TOKEN

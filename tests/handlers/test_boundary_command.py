@@ -7,9 +7,9 @@ import time
 
 from sqlmodel import select
 
-from bot.context import Runtime
-from bot.inventory import mark_owner_active
+from bot.integrations import mark_owner_active
 from bot.playground.standin import SlackStandIn
+from bot.runtime import Runtime
 from handlers.ids import View
 from storage.models import AuditEvent, Identity, Integration
 from tests.conftest import OWNER, STRANGER

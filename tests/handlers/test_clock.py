@@ -7,7 +7,7 @@ import json
 
 from sqlmodel import select
 
-from bot.context import Runtime
+from bot.runtime import Runtime
 from handlers.ids import Block, View
 from storage.models import AuditEvent, Declaration, Identity, Integration, LaneRule
 from tests.conftest import NOW, OWNER

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from slack_bolt import BoltContext
 
-from bot.context import Runtime
+from bot.runtime import Runtime
 from bot.settings import Settings
 from handlers.context import actor_of, provide_runtime, runtime_of
 from tests.conftest import ADMIN, OWNER

@@ -14,7 +14,7 @@ import pytest
 from slack_bolt.request.internals import parse_body
 from sqlmodel import select
 
-from bot.context import Runtime
+from bot.runtime import Runtime
 from bot.server import EVENTS_PATH, asgi_for
 from handlers.http_edge import MAX_BODY_BYTES
 from storage.models import Integration

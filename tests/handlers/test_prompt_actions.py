@@ -9,9 +9,10 @@ from slack_sdk import WebClient
 from sqlmodel import select
 
 from bot.authorization import Actor
-from bot.context import Runtime
-from bot.inventory import add_identity, register_integration
+from bot.identities import add_identity
+from bot.integrations import register_integration
 from bot.playground.standin import Message, SlackStandIn
+from bot.runtime import Runtime
 from handlers.blocks.prompt import identity_ids
 from handlers.ids import Action, View
 from handlers.review_prompt import send_review_prompt

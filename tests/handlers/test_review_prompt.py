@@ -8,11 +8,12 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.authorization import Actor
-from bot.context import Runtime
+from bot.declarations import declare
 from bot.errors import NotAllowed
-from bot.inventory import add_identity, register_integration
+from bot.identities import add_identity
+from bot.integrations import register_integration
 from bot.playground.standin import SlackStandIn
-from bot.review import declare
+from bot.runtime import Runtime
 from handlers.blocks.prompt import identity_ids
 from handlers.ids import Action
 from handlers.review_prompt import send_review_prompt

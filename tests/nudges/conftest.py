@@ -14,12 +14,13 @@ from sqlmodel import Session
 from bot.app import slack_messenger
 from bot.authorization import Actor
 from bot.clock import ManualClock
-from bot.context import Runtime
-from bot.inventory import add_identity, register_integration
+from bot.identities import add_identity
+from bot.integrations import register_integration
 from bot.nudges.cycle import CycleReport, run_cycle
 from bot.nudges.messenger import Messenger
 from bot.nudges.pacing import Pacing
 from bot.playground.standin import SlackStandIn
+from bot.runtime import Runtime
 from bot.settings import Settings
 from handlers.client import make_client
 from storage.vocabulary import Layer, ScimStatus, SsoStatus

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import select
 
 from bot.clock import ManualClock
-from bot.context import Runtime
 from bot.playground.standin import SlackStandIn
+from bot.runtime import Runtime
 from handlers.ids import Action
 from storage.models import Nudge
 from storage.vocabulary import Layer, NudgeState, ScimStatus

@@ -13,9 +13,9 @@ from starlette.testclient import TestClient
 
 from bot.app import create_app
 from bot.clock import ManualClock
-from bot.context import Runtime
 from bot.nudges.snooze import REVIEW_OPENED
 from bot.playground.standin import Message, SlackStandIn
+from bot.runtime import Runtime
 from bot.server import asgi_for
 from handlers.ids import Action, Block
 from storage.models import AuditEvent, Snooze

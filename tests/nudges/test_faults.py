@@ -9,8 +9,8 @@ import pytest
 from sqlmodel import select
 
 from bot.clock import ManualClock
-from bot.context import Runtime
 from bot.playground.standin import SlackStandIn
+from bot.runtime import Runtime
 from storage.models import Integration, Nudge, SlackUser
 from storage.vocabulary import NudgeState
 from tests.nudges.conftest import Cycles, add_owner, digests_to

@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlmodel import select
 
 from bot.clock import ManualClock
-from bot.context import Runtime
 from bot.nudges.messenger import Messenger
 from bot.nudges.orphans import HANDED_OVER, REPORTED, run_orphan_check
 from bot.nudges.pacing import Pacing
 from bot.playground.standin import SlackStandIn
+from bot.runtime import Runtime
 from storage.models import AuditEvent, Integration
 from tests.conftest import ADMIN
 from tests.nudges.conftest import add_owner

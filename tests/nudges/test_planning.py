@@ -9,10 +9,11 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.authorization import Actor
+from bot.declarations import declare
 from bot.gaps import Gap, compute_gaps, count_by_kind, gaps_of_integrations
-from bot.inventory import add_identity, mark_owner_active, register_integration
+from bot.identities import add_identity
+from bot.integrations import mark_owner_active, register_integration
 from bot.nudges.digest import TOP_ITEMS, DigestItem, build_digest
-from bot.review import declare
 from storage.models import Identity, Integration
 from storage.vocabulary import (
     Answer,

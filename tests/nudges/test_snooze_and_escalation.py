@@ -9,12 +9,12 @@ from sqlmodel import select
 
 from bot.authorization import Actor
 from bot.clock import ManualClock
-from bot.context import Runtime
+from bot.declarations import declare, declare_remaining
 from bot.errors import NotAllowed
 from bot.nudges.escalation import ESCALATED
 from bot.nudges.snooze import SNOOZE_DAY, SNOOZE_WEEK, snooze
 from bot.playground.standin import SlackStandIn
-from bot.review import declare, declare_remaining
+from bot.runtime import Runtime
 from storage.models import AuditEvent, Identity, Snooze
 from storage.vocabulary import Answer
 from tests.nudges.conftest import ESCALATIONS, Cycles, add_owner, digests_to

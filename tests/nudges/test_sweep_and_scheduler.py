@@ -8,9 +8,9 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.context import Runtime
 from bot.nudges.messenger import Messenger
 from bot.playground.standin import SlackStandIn
+from bot.runtime import Runtime
 from bot.scheduler import build_scheduler
 from tests.nudges.conftest import add_owner
 

@@ -13,11 +13,11 @@ from sqlmodel import Session, col, select
 
 from bot.authorization import Actor
 from bot.clock import ManualClock
-from bot.context import Runtime
+from bot.declarations import declare, declare_remaining
 from bot.nudges.schedule import TICK
 from bot.nudges.snooze import SNOOZE_DAY, review_opened, snooze
 from bot.playground.standin import SlackStandIn
-from bot.review import declare, declare_remaining
+from bot.runtime import Runtime
 from storage.models import Identity, Integration
 from storage.vocabulary import Answer
 from tests.nudges.conftest import ESCALATIONS, LOS_ANGELES, TOKYO, Cycles, add_owner

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
 from bot.gaps import compute_gaps
-from bot.inventory import list_integrations
+from bot.integrations import list_integrations
 from bot.playground.seed import seed
 from storage.chain_check import verify_chain
 from storage.types import UtcDateTime

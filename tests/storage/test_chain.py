@@ -13,8 +13,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.authorization import Actor
-from bot.inventory import add_identity, register_integration
-from bot.review import declare
+from bot.declarations import declare
+from bot.identities import add_identity
+from bot.integrations import register_integration
 from storage.chain import AppendOnlyError, chain_hash
 from storage.chain_check import ChainCheck, _content, verify_chain
 from storage.engine import session_factory, session_scope

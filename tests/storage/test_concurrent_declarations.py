@@ -9,8 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from bot.authorization import Actor
-from bot.inventory import add_identity, register_integration
-from bot.review import declare
+from bot.declarations import declare
+from bot.identities import add_identity
+from bot.integrations import register_integration
 from storage.chain_check import verify_chain
 from storage.engine import make_engine, session_factory, session_scope
 from storage.vocabulary import Answer, Layer

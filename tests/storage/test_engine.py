@@ -9,9 +9,9 @@ import pytest
 import sqlalchemy as sa
 
 from bot.authorization import Actor
-from bot.context import Runtime
-from bot.inventory import register_integration
-from bot.lookup import who
+from bot.integrations import register_integration
+from bot.runtime import Runtime
+from bot.who import who
 from storage.vocabulary import Layer
 from tests.conftest import NOW, OWNER
 

@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from bot.authorization import Actor
 from bot.csv_import import import_csv
-from bot.inventory import get_integration, register_integration
+from bot.integrations import get_integration, register_integration
 from storage import identities
 from storage.vocabulary import Layer
 from tests.conftest import NOW

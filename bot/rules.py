@@ -1,134 +1,24 @@
-"""Use cases for declaring lanes: one identity, all that remain, or many by a lane rule."""
+"""Lane rules: `domain:acme.com → customer` and the like, each declaring every identity it
+covers, naming the rule; applied after every import and sync."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session
 
 from bot import validation
 from bot.authorization import Actor, require_steward
-from bot.errors import Conflict, InvalidInput, NotFound
-from bot.inventory import get_integration
+from bot.declarations import Recorded
+from bot.errors import Conflict, InvalidInput
+from bot.integrations import get_integration
 from storage import chain
 from storage import identities as identity_repo
 from storage import integrations as integration_repo
 from storage import rules as rule_repo
 from storage.models import Identity, Integration, LaneRule
 from storage.vocabulary import Answer, IdentityKind, IdentityStatus, RuleMatch
-
-
-@dataclass(frozen=True)
-class Recorded:
-    """What a declaration use case wrote, for the caller to show."""
-
-    integration: str
-    answer: Answer
-    count: int
-    declared_by: str
-    declared_at: datetime
-    rule: LaneRule | None = None
-
-
-def declare(
-    session: Session,
-    *,
-    actor: Actor,
-    identity_id: int,
-    answer: Answer,
-    note: str | None = None,
-    now: datetime,
-) -> Recorded:
-    """Record one owner's answer for one identity (re-declaring the same lane refreshes it)."""
-    identity = identity_repo.get(session, identity_id=identity_id)
-    if identity is None:
-        raise NotFound("That identity no longer exists.")
-    integration = integration_repo.get_by_id(session, integration_id=identity.integration_id)
-    assert integration is not None
-    require_steward(actor, integration)
-    moment = now
-    chain.append(
-        session,
-        items=[
-            chain.NewDeclaration(
-                identity_id=identity_id,
-                integration_id=identity.integration_id,
-                answer=answer,
-                declared_by=actor.user_id,
-                declared_at=moment,
-                note=validation.note(note),
-            )
-        ],
-    )
-    session.expire(identity)
-    return Recorded(integration.name, answer, 1, actor.user_id, moment)
-
-
-def find_identity(session: Session, *, integration_name: str, id_or_email: str) -> Identity:
-    """An identity of one integration by its external id or, failing that, by its email.
-
-    An external id wins over an email (identities added by hand use their email as their id);
-    an email shared by several identities of the integration is refused, naming their ids.
-    """
-    integration = get_integration(session, integration_name)
-    wanted = id_or_email.strip()
-    for candidate in dict.fromkeys((wanted, wanted.lower())):
-        identity = identity_repo.get_by_external_id(
-            session, integration_id=integration.id or 0, external_id=candidate
-        )
-        if identity is not None:
-            return identity
-    matches = _with_email(session, integration, wanted)
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        ids = ", ".join(validation.clip(identity.external_id) for identity in matches)
-        raise Conflict(
-            f"`{validation.clip(wanted)}` is the email of {len(matches)} identities of"
-            f" `{integration.name}` ({ids}); declare one by its external id."
-        )
-    raise NotFound(f"`{integration.name}` has no identity `{validation.clip(wanted)}`.")
-
-
-def _with_email(session: Session, integration: Integration, text: str) -> Sequence[Identity]:
-    if "@" not in text:
-        return []
-    try:
-        email = validation.email(text)
-    except InvalidInput:
-        return []  # not an email after all: an id like `svc@build`
-    return identity_repo.with_email(session, integration_id=integration.id or 0, email=email)
-
-
-def declare_remaining(
-    session: Session,
-    *,
-    actor: Actor,
-    integration_name: str,
-    answer: Answer,
-    note: str | None = None,
-    now: datetime,
-) -> Recorded:
-    """Give every active identity that has no lane yet the same answer."""
-    integration = get_integration(session, integration_name)
-    require_steward(actor, integration)
-    moment = now
-    pending = identity_repo.undeclared(session, integration_id=integration.id or 0)
-    items = [
-        chain.NewDeclaration(
-            identity_id=identity.id or 0,
-            integration_id=integration.id or 0,
-            answer=answer,
-            declared_by=actor.user_id,
-            declared_at=moment,
-            note=validation.note(note),
-        )
-        for identity in pending
-    ]
-    chain.append(session, items=items)
-    return Recorded(integration.name, answer, len(items), actor.user_id, moment)
 
 
 def parse_rule(text: str) -> tuple[RuleMatch, str]:
@@ -235,7 +125,7 @@ def apply_rules(
                         identity_id=identity.id or 0,
                         integration_id=integration.id or 0,
                         answer=Answer(rule.answer),
-                                    declared_by=rule.created_by,
+                        declared_by=rule.created_by,
                         declared_at=moment,
                         # No note: rule_id names the rule, and a note would read as the
                         # justification that silences a lane-mismatch gap.

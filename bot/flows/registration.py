@@ -4,9 +4,9 @@ names, refusing early what its slow work would refuse later."""
 
 from __future__ import annotations
 
-from bot import inventory
+from bot import identities, integrations
 from bot.authorization import Actor, require_steward
-from bot.context import Runtime
+from bot.runtime import Runtime
 from storage.models import Identity, Integration
 from storage.vocabulary import IdentityKind, Layer
 
@@ -16,7 +16,7 @@ def register_integration(
 ) -> Integration:
     """Anyone may register an integration; the owner defaults to whoever registers it."""
     with runtime.unit_of_work() as session:
-        return inventory.register_integration(
+        return integrations.register_integration(
             session, actor=actor, name=name, layer=layer, owner=owner, now=runtime.clock.now()
         )
 
@@ -32,7 +32,7 @@ def change_owner(
     """Reassign the owner and/or the backup owner; None leaves either as it is."""
     backup = {} if backup_owner is None else {"backup_owner": backup_owner}
     with runtime.unit_of_work() as session:
-        return inventory.change_owner(
+        return integrations.change_owner(
             session, actor=actor, name=name, owner=owner, now=runtime.clock.now(), **backup
         )
 
@@ -42,7 +42,7 @@ def add_identity(
 ) -> Identity:
     """One identity added by hand; it waits for a lane like any other."""
     with runtime.unit_of_work() as session:
-        return inventory.add_identity(
+        return identities.add_identity(
             session,
             actor=actor,
             integration_name=integration,
@@ -56,7 +56,7 @@ def resolve_integration(runtime: Runtime, name: str, *, steward: Actor | None = 
     """The registered name of the integration called `name` (NotFound otherwise); given a
     `steward`, also refuses someone who may not steward it (NotAllowed)."""
     with runtime.reading() as session:
-        integration = inventory.get_integration(session, name)
+        integration = integrations.get_integration(session, name)
         if steward is not None:
             require_steward(steward, integration)
         return integration.name

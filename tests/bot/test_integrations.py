@@ -7,13 +7,8 @@ from sqlmodel import Session
 
 from bot.authorization import Actor
 from bot.errors import Conflict, InvalidInput, NotFound
-from bot.inventory import (
-    add_identity,
-    change_owner,
-    get_integration,
-    list_integrations,
-    register_integration,
-)
+from bot.identities import add_identity
+from bot.integrations import change_owner, get_integration, list_integrations, register_integration
 from storage import integrations as integration_repo
 from storage.vocabulary import IdentityKind, Layer
 from tests.conftest import BACKUP, NOW, OWNER

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot import queue
+from bot import declaration_queue
 from bot.authorization import Actor
-from bot.context import Runtime
-from bot.queue import QueuePage
+from bot.declaration_queue import QueuePage
+from bot.runtime import Runtime
 
 # One prompt per integration; an owner of many integrations gets the busiest few, and the App
 # Home tab lists every one of them.
@@ -24,13 +24,15 @@ def first_pages(runtime: Runtime, *, actor: Actor, integration: str | None) -> l
         if integration is not None:
             names = [integration]
         else:
-            summaries = queue.summaries_for(
+            summaries = declaration_queue.summaries_for(
                 session, user_id=actor.user_id, review_days=days, now=now
             )
             busiest = sorted((s for s in summaries if s.pending), key=lambda s: -s.pending)
             names = [s.integration for s in busiest[:MAX_PROMPTS]]
         pages = [
-            queue.queue_page(session, actor=actor, integration_name=name, review_days=days, now=now)
+            declaration_queue.queue_page(
+                session, actor=actor, integration_name=name, review_days=days, now=now
+            )
             for name in names
         ]
     return [page for page in pages if page.items]
@@ -39,7 +41,7 @@ def first_pages(runtime: Runtime, *, actor: Actor, integration: str | None) -> l
 def page_after(runtime: Runtime, *, actor: Actor, integration: str, after_id: int) -> QueuePage:
     """The next page of an integration's queue, after the identity id `after_id`."""
     with runtime.unit_of_work() as session:
-        return queue.queue_page(
+        return declaration_queue.queue_page(
             session,
             actor=actor,
             integration_name=integration,
@@ -52,7 +54,7 @@ def page_after(runtime: Runtime, *, actor: Actor, integration: str, after_id: in
 def page_as_now(runtime: Runtime, *, integration: str, identity_ids: Sequence[int]) -> QueuePage:
     """A page's identities as they are now, answers included, to update the prompt in place."""
     with runtime.unit_of_work() as session:
-        return queue.refreshed_page(
+        return declaration_queue.refreshed_page(
             session,
             integration_name=integration,
             identity_ids=identity_ids,
@@ -64,4 +66,4 @@ def page_as_now(runtime: Runtime, *, integration: str, identity_ids: Sequence[in
 def identity_label(runtime: Runtime, *, identity_id: int) -> str:
     """How the prompt names one identity (raises NotFound when it no longer exists)."""
     with runtime.unit_of_work() as session:
-        return queue.identity_label(session, identity_id=identity_id)
+        return declaration_queue.identity_label(session, identity_id=identity_id)

@@ -6,10 +6,11 @@ import pytest
 from sqlmodel import Session
 
 from bot.authorization import Actor
+from bot.declarations import declare
 from bot.errors import InvalidInput
-from bot.inventory import add_identity, register_integration
-from bot.lookup import MAX_QUERY, LookupKind, who
-from bot.review import declare
+from bot.identities import add_identity
+from bot.integrations import register_integration
+from bot.who import MAX_QUERY, LookupKind, who
 from storage.vocabulary import Answer, Layer, ScimStatus, SsoStatus
 from tests.conftest import BACKUP, NOW, OWNER
 

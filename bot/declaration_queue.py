@@ -11,8 +11,8 @@ from sqlmodel import Session, col
 
 from bot.authorization import Actor, require_steward
 from bot.errors import NotFound
-from bot.inventory import get_integration
-from bot.lookup import IdentityView
+from bot.integrations import get_integration
+from bot.who import IdentityView
 from storage import integrations as integration_repo
 from storage.identities import identity_view_query
 from storage.models import Declaration, Identity, Integration

@@ -6,10 +6,12 @@ import pytest
 from sqlmodel import Session
 
 from bot.authorization import Actor
+from bot.declarations import declare, declare_remaining
 from bot.errors import NotAllowed
-from bot.inventory import add_identity, register_integration
-from bot.lookup import who
-from bot.review import add_rule, declare, declare_remaining
+from bot.identities import add_identity
+from bot.integrations import register_integration
+from bot.rules import add_rule
+from bot.who import who
 from storage.chain_check import verify_chain
 from storage.vocabulary import Answer, IdentityKind, Layer
 from tests.conftest import NOW

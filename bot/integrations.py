@@ -1,4 +1,5 @@
-"""Use cases for the inventory: register integrations, change owners, add identities."""
+"""Integrations: register one, look it up, reassign its owners, state its SSO/SCIM status,
+and mark an owner active or gone."""
 
 from __future__ import annotations
 
@@ -11,10 +12,9 @@ from sqlmodel import Session
 from bot import validation
 from bot.authorization import Actor, require_steward
 from bot.errors import Conflict, InvalidInput, NotFound
-from storage import identities as identity_repo
 from storage import integrations as integration_repo
-from storage.models import Identity, Integration
-from storage.vocabulary import IdentityKind, Layer, ScimStatus, Source, SsoStatus
+from storage.models import Integration
+from storage.vocabulary import Layer, ScimStatus, SsoStatus
 
 
 def get_integration(session: Session, name: str) -> Integration:
@@ -158,44 +158,6 @@ def mark_owner_active(session: Session, *, user_id: str, active: bool) -> int:
             session.add(integration)
             changed += 1
     return changed
-
-
-def add_identity(
-    session: Session,
-    *,
-    actor: Actor,
-    integration_name: str,
-    id_or_email: str,
-    kind: IdentityKind = IdentityKind.HUMAN,
-    display_name: str | None = None,
-    role: str | None = None,
-    now: datetime,
-) -> Identity:
-    """Add one identity by hand. An email is used as the external id too."""
-    integration = get_integration(session, integration_name)
-    require_steward(actor, integration)
-    raw = validation.external_id(id_or_email)
-    email = validation.email(raw) if "@" in raw else None
-    external_id = email or raw
-    if identity_repo.get_by_external_id(
-        session, integration_id=integration.id or 0, external_id=external_id
-    ):
-        raise Conflict(f"`{external_id}` is already an identity of `{integration.name}`.")
-    moment = now
-    identity = Identity(
-        integration_id=integration.id or 0,
-        external_id=external_id,
-        display_name=(display_name or external_id)[:255],
-        email=email,
-        kind=kind,
-        role=role,
-        source=Source.MANUAL,
-        first_seen_at=moment,
-        last_seen_at=moment,
-    )
-    session.add(identity)
-    session.flush()
-    return identity
 
 
 def list_integrations(session: Session) -> Sequence[Integration]:

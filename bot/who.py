@@ -11,8 +11,8 @@ from typing import Any
 from sqlmodel import Session
 
 from bot import validation
-from bot.context import Runtime
 from bot.errors import InvalidInput
+from bot.runtime import Runtime
 from storage import lookups
 from storage.models import Integration
 from storage.vocabulary import Answer, IdentityKind, IdentityStatus, Layer, ScimStatus, SsoStatus

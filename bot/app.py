@@ -35,7 +35,7 @@ def create_app(runtime: Runtime, *, client: WebClient | None = None) -> App:
     costs roughly a tenth of the throughput; see docs/benchmarks/slack-http.md.)
     """
     # Imported here so that importing bot.app creates nothing Slack-related.
-    from handlers import errors, retries
+    from handlers import errors, replays, retries
     from handlers.actions import declare, nudges
     from handlers.commands import boundary
     from handlers.context import provide_runtime
@@ -60,6 +60,7 @@ def create_app(runtime: Runtime, *, client: WebClient | None = None) -> App:
     retries.register(app)
     # The one way a listener reaches the runtime: bolt's context (handlers/context.py).
     app.use(provide_runtime(runtime))
+    replays.register(app)
     for module in (boundary, declare, declare_views, register_view, home, nudges):
         module.register(app)
     return app

@@ -235,3 +235,13 @@ class SyncRun(SQLModel, table=True):
     deactivated: int = Field(default=0)
     error: str | None = Field(default=None, max_length=1000)
     owner_told: bool = Field(default=False)
+
+
+class SlackInteraction(SQLModel, table=True):
+    """Slack interactions already acted on, by Slack's own id for each (its trigger_id): a
+    signed request replayed within Slack's five-minute window acts once, on any replica."""
+
+    __tablename__ = "slack_interaction"
+
+    key: str = Field(primary_key=True, max_length=200)
+    seen_at: datetime = _when(index=True)

@@ -115,3 +115,21 @@ def test_open_home_is_a_link_to_the_home_tab_and_is_acknowledged(
 
     assert home["url"] == "slack://app?team=T0BOUNDARY&id=A0BOUNDARY&tab=home"
     assert _click(slack, digest, Action.OPEN_HOME) == 200
+
+
+def test_a_replayed_snooze_adds_no_second_snooze(
+    slack: Slack, nudge_runtime: Runtime, digest: Message
+) -> None:
+    body = block_action_body(
+        user_id=OWNER,
+        action={"action_id": Action.SNOOZE_DAY, "block_id": Block.DIGEST_ACTIONS, "value": OWNER},
+        message={"type": "message", "ts": digest.ts, "text": digest.text, "blocks": digest.blocks},
+        channel_id=digest.channel,
+        response_url=slack.standin.response_url(),
+    )
+
+    statuses = [slack.post(body).status_code for _ in range(2)]
+    slack.settle()
+
+    assert statuses == [200, 200]
+    assert len(_snoozes(nudge_runtime)) == 1

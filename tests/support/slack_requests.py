@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
+import secrets
 import time
 from typing import Any
 from urllib.parse import urlencode
@@ -17,6 +19,13 @@ from handlers.ids import Action
 
 SIGNING_SECRET = "test-signing-secret"
 FORM = "application/x-www-form-urlencoded"
+_triggers = itertools.count(13345224609)
+
+
+def new_trigger_id() -> str:
+    """A fresh trigger_id, as Slack gives every command, click and submission its own (the bot
+    acts once per trigger_id, so a test that repeats one is testing a replay)."""
+    return f"{next(_triggers)}.738474920.{secrets.token_hex(16)}"
 
 
 def sign(body: str | bytes, timestamp: str, *, secret: str = SIGNING_SECRET) -> str:
@@ -56,7 +65,7 @@ def command_body(
     user_id: str,
     response_url: str,
     channel_id: str = "C0GENERAL",
-    trigger_id: str = "13345224609.738474920.8088930838d88f008e0",
+    trigger_id: str | None = None,
 ) -> str:
     return urlencode(
         {
@@ -72,7 +81,7 @@ def command_body(
             "api_app_id": APP_ID,
             "is_enterprise_install": "false",
             "response_url": response_url,
-            "trigger_id": trigger_id,
+            "trigger_id": trigger_id or new_trigger_id(),
         }
     )
 
@@ -96,7 +105,7 @@ def block_action_body(
         "user": {"id": user_id, "username": user_id.lower(), "team_id": TEAM_ID},
         "api_app_id": APP_ID,
         "token": "legacy-verification-token",
-        "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+        "trigger_id": new_trigger_id(),
         "actions": [{"action_ts": str(time.time()), **action}],
     }
     if message is not None:
@@ -151,7 +160,7 @@ def view_submission_body(
             "user": {"id": user_id, "username": user_id.lower(), "team_id": TEAM_ID},
             "api_app_id": APP_ID,
             "token": "legacy-verification-token",
-            "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+            "trigger_id": new_trigger_id(),
             "view": submitted,
         }
     )

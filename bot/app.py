@@ -35,7 +35,7 @@ def create_app(runtime: Runtime, *, client: WebClient | None = None) -> App:
     costs roughly a tenth of the throughput; see docs/benchmarks/slack-http.md.)
     """
     # Imported here so that importing bot.app creates nothing Slack-related.
-    from handlers import errors, replays, retries
+    from handlers import errors, replays, retries, workspace
     from handlers.actions import declare, nudges
     from handlers.commands import boundary
     from handlers.context import provide_runtime
@@ -58,6 +58,7 @@ def create_app(runtime: Runtime, *, client: WebClient | None = None) -> App:
     )
     errors.register(app)
     retries.register(app)
+    workspace.register(app)
     # The one way a listener reaches the runtime: bolt's context (handlers/context.py).
     app.use(provide_runtime(runtime))
     replays.register(app)

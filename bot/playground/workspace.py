@@ -13,23 +13,11 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.playground.block_ids import with_ids
 from bot.playground.seed import CHANNEL_ID, CHANNEL_NAME, USERS, DemoUser
-from bot.playground.standin import BOT_ID, BOT_USER_ID, Message, PlaygroundStandIn, StandInSnapshot
-
-
-@dataclass
-class LocalMessage:
-    """A message only a client knows: the user's own command, ephemerals, response_url posts."""
-
-    ts: str
-    channel: str
-    text: str
-    blocks: list[dict[str, Any]]
-    visible_to: str | None  # None: everyone in the channel
-    kind: str  # "command", "ephemeral" or "in_channel"
-    author: str = BOT_USER_ID
-    deleted: bool = False
-    edits: int = 0
+from bot.playground.slack_requests import new_trigger_id
+from bot.playground.standin import BOT_ID, BOT_USER_ID, PlaygroundStandIn, StandInSnapshot
+from bot.playground.timeline import LocalMessage, Overlay, Overlays, timeline
 
 
 @dataclass(frozen=True)
@@ -40,16 +28,6 @@ class ResponseTarget:
     channel: str
     ts: str | None  # the message the interaction came from; None for a slash command
     local: bool  # the message is a LocalMessage (ephemeral), not one the stand-in keeps
-
-
-@dataclass
-class Overlay:
-    """A stand-in message rewritten by `replace_original`, until the bot chat.updates it."""
-
-    text: str
-    blocks: list[dict[str, Any]]
-    deleted: bool
-    seen_updates: int
 
 
 @dataclass
@@ -66,24 +44,6 @@ def _blocks(value: object) -> list[dict[str, Any]]:
     return [dict(block) for block in value] if isinstance(value, list) else []
 
 
-def with_ids(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Give blocks and elements the ids Slack fills in when the sender left them out."""
-    filled = []
-    for index, block in enumerate(blocks):
-        block = dict(block)
-        block.setdefault("block_id", f"pg-{index}")
-        for key in ("accessory", "element"):
-            if isinstance(block.get(key), dict):
-                block[key] = {"action_id": f"pg-{index}-{key}", **block[key]}
-        if isinstance(block.get("elements"), list) and block.get("type") == "actions":
-            block["elements"] = [
-                {"action_id": f"pg-{index}-{position}", **element}
-                for position, element in enumerate(block["elements"])
-            ]
-        filled.append(block)
-    return filled
-
-
 class Workspace:
     def __init__(self, standin: PlaygroundStandIn, users: tuple[DemoUser, ...] = USERS) -> None:
         self.standin = standin
@@ -92,7 +52,7 @@ class Workspace:
         self._lock = threading.RLock()
         self._local: list[LocalMessage] = []
         self._targets: dict[str, ResponseTarget] = {}
-        self._overlays: dict[tuple[str, str], Overlay] = {}
+        self._overlays: Overlays = {}
         self._triggers: dict[str, str] = {}
         self._modals: dict[str, ModalStack] = {}
         self._responses_seen = 0
@@ -108,8 +68,6 @@ class Workspace:
         return self.standin.response_url(name)
 
     def trigger_for(self, user: str) -> str:
-        from bot.playground.slack_requests import new_trigger_id
-
         trigger = new_trigger_id()
         with self._lock:
             self._triggers[trigger] = user
@@ -239,48 +197,8 @@ class Workspace:
             )
         self._ephemerals_seen = len(state.ephemerals)
 
-    def _stored(self, message: Message) -> dict[str, Any] | None:
-        overlay = self._overlays.get((message.channel, message.ts))
-        text, blocks, edited = message.text, message.blocks, message.updates > 0
-        if overlay is not None and message.updates <= overlay.seen_updates:
-            if overlay.deleted:
-                return None
-            text, blocks, edited = overlay.text or text, overlay.blocks, True
-        return {
-            "ts": message.ts,
-            "channel": message.channel,
-            "author": message.user,
-            "text": text,
-            "blocks": with_ids(blocks),
-            "ephemeral": False,
-            "kind": "message",
-            "edited": edited,
-        }
-
     def _timeline(self, state: StandInSnapshot, channel: str, user: str) -> list[dict[str, Any]]:
-        items = [
-            item
-            for item in (self._stored(m) for m in state.messages.get(channel, []))
-            if item is not None
-        ]
-        for local in self._local:
-            if local.channel != channel or local.deleted:
-                continue
-            if local.visible_to not in (None, user):
-                continue
-            items.append(
-                {
-                    "ts": local.ts,
-                    "channel": local.channel,
-                    "author": local.author,
-                    "text": local.text,
-                    "blocks": local.blocks,
-                    "ephemeral": local.visible_to is not None,
-                    "kind": local.kind,
-                    "edited": local.edits > 0,
-                }
-            )
-        return sorted(items, key=lambda item: tuple(int(p) for p in item["ts"].split(".")))
+        return timeline(state, channel, user, local=self._local, overlays=self._overlays)
 
     def message(self, user: str, channel: str, ts: str) -> dict[str, Any] | None:
         """The message as `user` sees it now, for the `message` field of block_actions."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -225,12 +226,19 @@ def test_radio_buttons_in_a_message_send_the_choice(page: Page, playground: Play
     assert sent["action"]["selected_option"]["value"] == "2"
 
 
+_MODALS = itertools.count(1)
+
+
 def _open_modal(page: Page, playground: Playground) -> Any:
+    """Open a fresh copy of MODAL and wait until the page shows that one: the playground is
+    shared by the module's tests, and an earlier test may have left a modal open that the
+    page's polling would otherwise swap for the new one mid-test."""
     assert playground.workspace is not None
     trigger = playground.workspace.trigger_for(OWNER.user_id)
-    _bot(playground).views_open(trigger_id=trigger, view=MODAL)
+    title = f"Kitchen form {next(_MODALS)}"
+    _bot(playground).views_open(trigger_id=trigger, view={**MODAL, "title": _plain(title)})
     modal = page.get_by_test_id("modal")
-    expect(modal).to_contain_text("Kitchen form")
+    expect(modal).to_contain_text(title)
     return modal
 
 

@@ -37,8 +37,9 @@ lint: $(STAMP)
 	$(BIN)/mypy bot handlers storage bench
 	$(BIN)/lint-imports --no-cache
 
+# Two workers: one per core of the machines this runs on (pytest-xdist).
 pytest: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 # The time-sensitive tests again, under system clocks that the processes cannot tell from real
 # time (Debian's faketime): inside the simulated week the tests use (2026-11-30 onwards), across
@@ -59,7 +60,7 @@ shifted-clocks: $(STAMP)
 	for clock in $(SHIFTED_CLOCKS); do \
 		zone=$${clock%@*}; moment=$$(echo "$${clock#*@}" | tr T ' '); \
 		echo "shifted-clocks: system clock starts at $$moment in $$zone"; \
-		TZ=$$zone faketime -f "@$$moment" $(BIN)/pytest -q -p no:cacheprovider $(CLOCK_TESTS) \
+		TZ=$$zone faketime -f "@$$moment" $(BIN)/pytest -n 2 -q -p no:cacheprovider $(CLOCK_TESTS) \
 			|| exit 1; \
 	done
 

@@ -152,10 +152,12 @@ def stewarded(session: Session, *, user_id: str) -> Sequence[Integration]:
     return integration_repo.owned_by(session, user_id=user_id)
 
 
-def identity_label(session: Session, *, identity_id: int) -> str:
-    """How the prompt names one identity (for the note modal's title line)."""
+def identity_label(session: Session, *, actor: Actor, identity_id: int) -> str:
+    """How the prompt names one identity (for the note modal's title line). Only a steward of
+    its integration may read it: the label shows the identity's name or email."""
     found = session.execute(identity_view_query().where(col(Identity.id) == identity_id)).first()
     if found is None:
         raise NotFound("That identity no longer exists.")
     view = IdentityView.of(found)
+    require_steward(actor, get_integration(session, view.integration))
     return f"{view.display_name or view.external_id} in {view.integration}"

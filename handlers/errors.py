@@ -1,5 +1,6 @@
-"""The one error policy: domain errors become short ephemeral answers, anything else is logged
-with an error id that the user sees."""
+"""The one error policy: a malformed payload is acknowledged and logged once as a warning, a
+domain error becomes a short ephemeral answer (the text it quotes escaped for Slack), anything
+else is logged with an error id that the user sees."""
 
 from __future__ import annotations
 
@@ -13,16 +14,33 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_bolt.context.respond import Respond
 
-from bot.errors import DomainError
-from handlers.blocks.text import mention
+from bot.errors import DomainError, InvalidInput
+from handlers.blocks.text import escape, mention
+from handlers.payloads import Malformed, WellFormed, ignored, kind_of, mappings
 
 logger = logging.getLogger(__name__)
+
+
+class SlackAnswer(InvalidInput):
+    """Input a handler refuses with an answer it wrote for Slack itself (mrkdwn, any user text
+    in it already escaped); shown as it is. A domain error's message is plain text instead."""
+
+
+def slack_text(error: DomainError) -> str:
+    """A domain error as Slack shows it: the message is plain text that may quote what someone
+    typed, so it is escaped; the people it names become mentions."""
+    if isinstance(error, SlackAnswer):
+        return error.render(mention)
+    text = escape(error.message)
+    if not error.people:
+        return text
+    return text.format_map({key: mention(uid) for key, uid in error.people.items()})
 
 
 def user_message(error: Exception, *, where: str) -> str:
     """What the person who acted sees; unexpected errors are logged here, once, with an id."""
     if isinstance(error, DomainError):
-        return error.render(mention)
+        return slack_text(error)
     error_id = uuid.uuid4().hex[:10]
     logger.error("error %s in %s", error_id, where, exc_info=error)
     return (
@@ -33,15 +51,18 @@ def user_message(error: Exception, *, where: str) -> str:
 
 
 def _first_input_block(body: dict[str, Any]) -> str | None:
-    for block in body.get("view", {}).get("blocks", []):
-        if block.get("type") == "input" and block.get("block_id"):
+    view = body.get("view")
+    for block in mappings(view.get("blocks") if isinstance(view, dict) else None):
+        if block.get("type") == "input" and isinstance(block.get("block_id"), str):
             return str(block["block_id"])
     return None
 
 
 def handle_error(error: Exception, body: dict[str, Any], respond: Respond | None) -> BoltResponse:
     """bolt's global error handler: the answer goes back in the acknowledgement itself."""
-    kind = str(body.get("type") or ("command" if "command" in body else "event"))
+    kind = kind_of(body)
+    if isinstance(error, Malformed):
+        return ignored(kind, error.reason)
     message = user_message(error, where=kind)
     if "command" in body:
         payload = {"response_type": "ephemeral", "text": message}
@@ -64,6 +85,8 @@ def reported(where: str) -> Callable[[Callable[..., None]], Callable[..., None]]
         def wrapper(*args: Any, **kwargs: Any) -> None:
             try:
                 func(*args, **kwargs)
+            except Malformed as error:
+                ignored(where, error.reason)
             except Exception as error:
                 message = user_message(error, where=where)
                 respond = kwargs.get("respond")
@@ -91,4 +114,7 @@ def _json(payload: dict[str, Any]) -> BoltResponse:
 
 
 def register(app: App) -> None:
+    """The policy, for every request: first of our middleware, the payload's shape (bolt runs
+    its own, the signature check included, before it); then bolt's global error handler."""
+    app.use(WellFormed())
     app.error(handle_error)

@@ -103,9 +103,14 @@ def bolt_request(body: bytes, *, query: str, headers: Mapping[str, str]) -> Bolt
         _check_parses(text, content_type)
     except ValueError:  # json.JSONDecodeError included
         raise Refused(400, "body does not parse") from None
-    return SlackHttpRequest(
-        body=text, query=query, headers={key: [value] for key, value in headers.items()}
-    )
+    try:
+        return SlackHttpRequest(
+            body=text, query=query, headers={key: [value] for key, value in headers.items()}
+        )
+    except (AttributeError, TypeError, KeyError):
+        # bolt reads team, user, channel and the like while building the request; a field of
+        # the wrong JSON type (`"user": 5`) fails there, before any middleware could refuse it.
+        raise Refused(400, "body has fields of the wrong type") from None
 
 
 def _check_parses(raw: str, content_type: str | None) -> None:

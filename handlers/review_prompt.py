@@ -21,6 +21,7 @@ from handlers.blocks.prompt import (
 )
 from handlers.events.home import publish_home
 from handlers.ids import Action
+from handlers.payloads import Malformed, mapping, mappings
 
 logger = logging.getLogger(__name__)
 
@@ -42,22 +43,53 @@ def send_review_prompt(
 
 def message_place(body: dict[str, Any]) -> dict[str, Any]:
     """Where the prompt message lives, and which integration and identities it shows."""
-    message = body.get("message") or {}
-    blocks = message.get("blocks") or []
+    message = mapping(body.get("message"))
+    container = mapping(body.get("container"))
+    blocks = mappings(message.get("blocks"))
+    return place_of(
+        {
+            "channel": container.get("channel_id") or mapping(body.get("channel")).get("id"),
+            "ts": container.get("message_ts") or message.get("ts"),
+            "ids": identity_ids(blocks),
+            "integration": prompt_integration(blocks),
+        }
+    )
+
+
+def place_of(value: Any) -> dict[str, Any]:
+    """A place as the listeners use it, from a payload or from a modal's private_metadata:
+    text where text belongs and identity ids as integers, whatever the payload held."""
+    found = mapping(value)
+
+    def text(key: str) -> str | None:
+        item = found.get(key)
+        return item if isinstance(item, str) and item else None
+
+    ids = found.get("ids")
     return {
-        "channel": (body.get("container") or {}).get("channel_id")
-        or (body.get("channel") or {}).get("id"),
-        "ts": (body.get("container") or {}).get("message_ts") or message.get("ts"),
-        "ids": identity_ids(blocks),
-        "integration": prompt_integration(blocks),
+        "channel": text("channel"),
+        "ts": text("ts"),
+        "ids": [i for i in ids if type(i) is int] if isinstance(ids, list) else [],
+        "integration": text("integration"),
     }
+
+
+def check_shown(place: dict[str, Any], identity_id: int) -> None:
+    """A control names an identity of the prompt message that carries it (and a note modal one
+    of the message it was opened from): an id the message does not show, another
+    integration's say, was not put there by us."""
+    if place["ids"] and identity_id not in place["ids"]:
+        raise Malformed("an identity the message does not show")
 
 
 def prompt_integration(blocks: list[dict[str, Any]]) -> str | None:
     for block in blocks:
-        for element in block.get("elements", []):
+        for element in mappings(block.get("elements")):
             if element.get("action_id") == Action.PAGE_START:
-                return parse_page_value(str(element["value"]))[0]
+                try:
+                    return parse_page_value(str(element.get("value")))[0]
+                except ValueError:
+                    return None
     return None
 
 

@@ -63,7 +63,8 @@ def page_as_now(runtime: Runtime, *, integration: str, identity_ids: Sequence[in
         )
 
 
-def identity_label(runtime: Runtime, *, identity_id: int) -> str:
-    """How the prompt names one identity (raises NotFound when it no longer exists)."""
-    with runtime.unit_of_work() as session:
-        return declaration_queue.identity_label(session, identity_id=identity_id)
+def identity_label(runtime: Runtime, *, actor: Actor, identity_id: int) -> str:
+    """How the prompt names one identity, for someone who may declare it (NotFound when it
+    does not exist, NotAllowed for anyone but its integration's stewards)."""
+    with runtime.reading() as session:
+        return declaration_queue.identity_label(session, actor=actor, identity_id=identity_id)

@@ -17,58 +17,82 @@ from handlers.context import actor_of, runtime_of
 from handlers.deferred import plan, planned
 from handlers.errors import reported
 from handlers.ids import Action
-from handlers.review_prompt import message_place, refresh_prompt, send_review_prompt, show_page
+from handlers.payloads import (
+    Malformed,
+    integration_name,
+    known_identity,
+    mapping,
+    mappings,
+    user_id,
+)
+from handlers.review_prompt import (
+    check_shown,
+    message_place,
+    refresh_prompt,
+    send_review_prompt,
+    show_page,
+)
 
 
 def _action(body: dict[str, Any]) -> dict[str, Any]:
-    actions = body.get("actions") or [{}]
-    return dict(actions[0])
-
-
-def _user(body: dict[str, Any]) -> str:
-    return str(body["user"]["id"])
+    return mappings(body.get("actions"))[0]  # the payload check saw at least one
 
 
 def declare(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-    selected = (_action(body).get("selected_option") or {}).get("value", "")
+    selected = mapping(_action(body).get("selected_option")).get("value", "")
     try:
         identity_id, answer = parse_declare_value(str(selected))
     except ValueError:
         raise InvalidInput("That choice is not one I know; please pick a lane again.") from None
-    declarations.declare(
-        runtime_of(context),
-        actor=actor_of(context, _user(body)),
-        identity_id=identity_id,
-        answer=answer,
-    )
-    plan(context, "refresh", place=message_place(body), user=_user(body))
+    place = message_place(body)
+    check_shown(place, identity_id)
+    with known_identity():
+        declarations.declare(
+            runtime_of(context),
+            actor=actor_of(context, user_id(body)),
+            identity_id=identity_id,
+            answer=answer,
+        )
+    plan(context, "refresh", place=place, user=user_id(body))
     ack()
 
 
 def open_note(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """The note modal names the identity, so only those who may declare it get it."""
     identity_id = int(str(_action(body).get("value", "0")))
-    label = prompt.identity_label(runtime_of(context), identity_id=identity_id)
-    view = declare_note_modal(identity_id=identity_id, label=label, place=message_place(body))
+    place = message_place(body)
+    check_shown(place, identity_id)
+    actor = actor_of(context, user_id(body))
+    with known_identity():
+        label = prompt.identity_label(runtime_of(context), actor=actor, identity_id=identity_id)
+    view = declare_note_modal(identity_id=identity_id, label=label, place=place)
     plan(context, "open", trigger_id=body.get("trigger_id"), view=view)
     ack()
 
 
 def open_apply(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-    integration = str(_action(body).get("value", ""))
-    view = apply_remaining_modal(integration=integration, place=message_place(body))
+    integration = integration_name(_action(body).get("value"))
+    place = message_place(body)
+    if place["integration"] and integration != place["integration"]:
+        raise Malformed("an integration the message does not show")
+    view = apply_remaining_modal(integration=integration, place=place)
     plan(context, "open", trigger_id=body.get("trigger_id"), view=view)
     ack()
 
 
 def page(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-    integration, after = parse_page_value(str(_action(body).get("value", ":0")))
-    place = {**message_place(body), "integration": integration}
-    plan(context, "page", place=place, after=after, user=_user(body))
+    try:
+        integration, after = parse_page_value(str(_action(body).get("value", ":0")))
+    except ValueError:
+        raise Malformed("a page the bot never offered") from None
+    place = {**message_place(body), "integration": integration_name(integration)}
+    plan(context, "page", place=place, after=after, user=user_id(body))
     ack()
 
 
 def home_review(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-    plan(context, "review", integration=_action(body).get("value"), user=body["user"]["id"])
+    integration = integration_name(_action(body).get("value"))
+    plan(context, "review", integration=integration, user=user_id(body))
     ack()
 
 

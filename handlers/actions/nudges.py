@@ -10,6 +10,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.nudges import snooze
+from handlers import payloads
 from handlers.blocks.digest import acted_blocks, review_opened_note, snoozed_note
 from handlers.context import runtime_of
 from handlers.deferred import plan, planned
@@ -20,19 +21,19 @@ from handlers.review_prompt import send_review_prompt
 
 def _place(body: dict[str, Any]) -> dict[str, Any]:
     """Where the digest lives and what it shows, so it can be updated in place."""
-    message = body.get("message") or {}
+    message = payloads.mapping(body.get("message"))
+    container = payloads.mapping(body.get("container"))
+    text = message.get("text")
     return {
-        "channel": (body.get("container") or {}).get("channel_id")
-        or (body.get("channel") or {}).get("id"),
-        "ts": (body.get("container") or {}).get("message_ts") or message.get("ts"),
-        "text": message.get("text") or "Boundary review",
-        "blocks": message.get("blocks") or [],
+        "channel": container.get("channel_id") or payloads.mapping(body.get("channel")).get("id"),
+        "ts": container.get("message_ts") or message.get("ts"),
+        "text": text if isinstance(text, str) and text else "Boundary review",
+        "blocks": payloads.mappings(message.get("blocks")),
     }
 
 
 def _owner(body: dict[str, Any]) -> str:
-    actions = body.get("actions") or [{}]
-    return str(actions[0].get("value") or "")
+    return str(payloads.mappings(body.get("actions"))[0].get("value") or "")
 
 
 def _mark(client: WebClient, place: dict[str, Any], note: str) -> None:
@@ -46,7 +47,7 @@ def _mark(client: WebClient, place: dict[str, Any], note: str) -> None:
 
 
 def _snooze(body: dict[str, Any], context: BoltContext, length: timedelta) -> None:
-    user_id = str(body["user"]["id"])
+    user_id = payloads.user_id(body)
     until = snooze.snooze_digest(
         runtime_of(context), user_id=user_id, owner=_owner(body), length=length
     )
@@ -64,7 +65,7 @@ def snooze_week(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
 
 
 def review_now(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-    user_id = str(body["user"]["id"])
+    user_id = payloads.user_id(body)
     snooze.open_review(runtime_of(context), user_id=user_id, owner=_owner(body))
     plan(context, "review", place=_place(body), user=user_id)
     ack()

@@ -87,11 +87,11 @@ def unknown(name: str) -> str:
 
 
 def _integration_line(view: IntegrationView, role: str | None = None) -> str:
-    backup = f", backup <@{view.backup_owner}>" if view.backup_owner else ""
+    backup = f", backup {mention(view.backup_owner)}" if view.backup_owner else ""
     inactive = " :warning: owner inactive in Slack" if not view.owner_active else ""
     role_text = f" ({role})" if role else ""
     return (
-        f"`{view.name}`{role_text} — {view.layer} layer, owner <@{view.owner}>{backup};"
+        f"`{view.name}`{role_text} — {view.layer} layer, owner {mention(view.owner)}{backup};"
         f" SSO `{view.sso}`, SCIM `{view.scim}`{inactive}"
     )
 
@@ -101,19 +101,22 @@ def _identity_line(view: IdentityView) -> str:
     if view.answer is None:
         lane = "*no lane yet*"
     else:
-        by = f" by <@{view.declared_by}>" if view.declared_by else ""
+        by = f" by {mention(view.declared_by)}" if view.declared_by else ""
         lane = f"`{view.answer}`{by} on {day(view.declared_at)}"
         if view.rule:
             lane += f" (rule `{escape(view.rule)}`)"
     inactive = " (inactive)" if str(view.status) != "active" else ""
-    return f"{who}{inactive} in `{view.integration}` ({view.kind}) — {lane}; owner <@{view.owner}>"
+    return (
+        f"{who}{inactive} in `{view.integration}` ({view.kind}) — {lane};"
+        f" owner {mention(view.owner)}"
+    )
 
 
 def who_blocks(found: Lookup) -> list[dict[str, Any]]:
     query = escape(clip(found.query, 80))
     if not found.found:
         if found.kind is LookupKind.USER:
-            return [section(f"<@{found.query}> owns no integrations.")]
+            return [section(f"{mention(found.query)} owns no integrations.")]
         return [section(f"Nothing matches `{query}`: no integration, email or identity id.")]
     blocks: list[dict[str, Any]] = []
     if found.integration is not None:
@@ -123,7 +126,7 @@ def who_blocks(found: Lookup) -> list[dict[str, Any]]:
             _integration_line(v, "owner" if v.owner == found.query else "backup")
             for v in found.owned
         ]
-        blocks.append(section(f"<@{found.query}> owns or backs up:\n" + "\n".join(lines)))
+        blocks.append(section(f"{mention(found.query)} owns or backs up:\n" + "\n".join(lines)))
     if found.identities:
         lines = [_identity_line(v) for v in found.identities]
         blocks.append(section("\n".join(lines)))
@@ -131,7 +134,7 @@ def who_blocks(found: Lookup) -> list[dict[str, Any]]:
 
 
 def who_text(found: Lookup) -> str:
-    return f"who {clip(found.query, 80)}"
+    return f"who {escape(clip(found.query, 80))}"
 
 
 def gaps_blocks(gaps: list[Gap], scope: str) -> list[dict[str, Any]]:
@@ -191,28 +194,33 @@ def sync_text(outcome: SyncOutcome) -> str:
 def registered_text(integration: Integration) -> str:
     return (
         f":white_check_mark: Registered `{integration.name}` ({integration.layer} layer),"
-        f" owner <@{integration.owner}>. Add identities with `/boundary add {integration.name}"
-        " <email-or-id>`, or import a CSV with `boundary-bot import`."
+        f" owner {mention(integration.owner)}. Add identities with"
+        f" `/boundary add {integration.name} <email-or-id>`, or import a CSV with"
+        " `boundary-bot import`."
     )
 
 
 def added_text(identity: Identity, integration: str) -> str:
+    """`integration` is the name as typed (it named an integration, so it is nearly a slug)."""
+    name = escape(integration.strip().lower())
     return (
         f":white_check_mark: Added `{escape(identity.external_id)}` ({identity.kind}) to"
-        f" `{integration.strip().lower()}`. It waits for a lane: `/boundary review {integration}`."
+        f" `{name}`. It waits for a lane: `/boundary review {name}`."
     )
 
 
 def rule_text(rule: str, recorded: Recorded) -> str:
     return (
-        f":white_check_mark: Rule `{rule}` → `{recorded.answer}` on `{recorded.integration}`:"
+        f":white_check_mark: Rule `{escape(clip(rule, 200))}` → `{recorded.answer}`"
+        f" on `{recorded.integration}`:"
         f" {recorded.count} identit{'y' if recorded.count == 1 else 'ies'} declared now; new"
         " ones it matches will be declared as they arrive."
     )
 
 
 def owner_text(integration: Integration) -> str:
-    backup = f", backup <@{integration.backup_owner}>" if integration.backup_owner else ""
+    backup = f", backup {mention(integration.backup_owner)}" if integration.backup_owner else ""
     return (
-        f":white_check_mark: `{integration.name}` is now owned by <@{integration.owner}>{backup}."
+        f":white_check_mark: `{integration.name}` is now owned by"
+        f" {mention(integration.owner)}{backup}."
     )

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.nudges.digest import Digest, DigestItem, describe_counts
-from handlers.blocks.text import button, context, escape, header, section
+from handlers.blocks.text import button, context, escape, header, mention, section
 from handlers.ids import Action, Block
 
 # How each gap kind reads in a sentence; the digest names every item's kind this way.
@@ -89,8 +89,8 @@ def acted_blocks(blocks: list[dict[str, Any]], note: str) -> list[dict[str, Any]
 
 
 def snoozed_note(user_id: str, until: datetime) -> str:
-    return f":zzz: Snoozed by <@{user_id}> until {until:%a %d %b %H:%M} ({until.tzname()})."
+    return f":zzz: Snoozed by {mention(user_id)} until {until:%a %d %b %H:%M} ({until.tzname()})."
 
 
 def review_opened_note(user_id: str) -> str:
-    return f":memo: <@{user_id}> asked for the review; the declaration prompt is in this DM."
+    return f":memo: {mention(user_id)} asked for the review; the declaration prompt is in this DM."

@@ -103,9 +103,11 @@ def declare_note_modal(*, identity_id: int, label: str, place: dict[str, Any]) -
 
 
 def apply_remaining_modal(*, integration: str, place: dict[str, Any]) -> dict[str, Any]:
+    # The name comes back from the button's value, so it is escaped like any payload text.
+    name = escape(clip(integration, 64))
     blocks = [
         section(
-            f"Give one answer to every identity of `{integration}` that still waits"
+            f"Give one answer to every identity of `{name}` that still waits"
             " for a lane — or only to those a rule matches."
         ),
         _input(Block.LANE, "Lane", _lane_select(tuple(Answer))),
@@ -126,10 +128,15 @@ def apply_remaining_modal(*, integration: str, place: dict[str, Any]) -> dict[st
 
 
 def submitted(values: dict[str, Any], block_id: str) -> str | None:
-    """The value a modal's input block was submitted with, whatever its element type."""
-    element = values.get(block_id, {}).get(ELEMENT, {})
+    """The value a modal's input block was submitted with, whatever its element type; None
+    when it is missing or not of a shape Slack sends."""
+    block = values.get(block_id)
+    element = block.get(ELEMENT) if isinstance(block, dict) else None
+    if not isinstance(element, dict):
+        return None
     for key in ("value", "selected_user"):
-        if element.get(key):
+        if isinstance(element.get(key), str) and element[key]:
             return str(element[key])
     selected = element.get("selected_option")
-    return str(selected["value"]) if selected else None
+    value = selected.get("value") if isinstance(selected, dict) else None
+    return value if isinstance(value, str) else None

@@ -64,4 +64,5 @@ def notice_text(notice: Notice) -> str:
                 f" with `/boundary owner {escape(name)} @someone`."
             )
         case Note(text=text):
-            return text
+            # A use case's sentence may quote a source (a connector's error): plain text.
+            return escape(text)

@@ -15,6 +15,7 @@ from handlers.blocks.text import (
     divider,
     escape,
     header,
+    mention,
     option,
     plain,
     section,
@@ -74,7 +75,7 @@ def _status(item: IdentityView, pending: bool) -> str:
     if item.answer is None:
         return ":white_circle: no lane yet"
     recorded = (
-        f"`{item.answer}` recorded by <@{item.declared_by}> on {day(item.declared_at)}"
+        f"`{item.answer}` recorded by {mention(item.declared_by)} on {day(item.declared_at)}"
         if item.declared_by and not item.declared_by.startswith("cli:")
         else f"`{item.answer}` recorded on {day(item.declared_at)}"
     )

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from bot import validation
 from bot.flows.registration import add_identity
 from handlers.blocks import answers
-from handlers.commands.subcommand import Call, Reply, Subcommand, Usage, plain, say
+from handlers.commands.subcommand import Call, Reply, Subcommand, Usage, plain, quoted, say
 from storage.vocabulary import IdentityKind
 
 
@@ -19,7 +18,7 @@ def answer(call: Call) -> Reply:
         try:
             kind = IdentityKind(call.args[2].text.lower())
         except ValueError:
-            raise Usage("add", f"`{validation.clip(call.args[2].text)}` is not a kind.") from None
+            raise Usage("add", f"{quoted(call.args[2])} is not a kind.") from None
     identity = add_identity(
         call.runtime, actor=call.actor, integration=name, id_or_email=id_or_email, kind=kind
     )

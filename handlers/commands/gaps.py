@@ -12,6 +12,7 @@ from bot.flows.registration import resolve_integration
 from bot.gaps import open_gaps
 from bot.runtime import Runtime
 from handlers.blocks import answers
+from handlers.blocks.text import mention
 from handlers.commands.subcommand import Call, Reply, Subcommand, Usage, respond_ephemeral
 from handlers.deferred import plan
 
@@ -33,7 +34,7 @@ def show_gaps(runtime: Runtime, work: dict[str, Any], client: WebClient, respond
     scope = (
         f"`{work['integration']}`"
         if work["integration"]
-        else (f"what <@{work['owner']}> owns" if work["owner"] else "every integration")
+        else (f"what {mention(work['owner'])} owns" if work["owner"] else "every integration")
     )
     respond_ephemeral(
         respond, text=f"open gaps in {scope}", blocks=answers.gaps_blocks(found, scope)

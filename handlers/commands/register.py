@@ -14,13 +14,15 @@ from bot.runtime import Runtime
 from handlers.blocks import answers
 from handlers.blocks.modals import register_modal
 from handlers.commands.parse import Token
-from handlers.commands.subcommand import Call, Reply, Subcommand, Usage, plain, say
+from handlers.commands.subcommand import Call, Reply, Subcommand, Usage, plain, quoted, say
 from handlers.deferred import plan
 from storage.vocabulary import Layer
 
 
 def answer(call: Call) -> Reply:
-    name = plain(call.args[0], "register", "a name") if call.args else None
+    typed = plain(call.args[0], "register", "a name") if call.args else None
+    # Checked before the form opens too: the form is prefilled with the name, which must be one.
+    name = validation.integration_name(typed) if typed is not None else None
     layer, owner = _layer_and_owner(call.args[1:])
     if name is None or layer is None:
         plan(
@@ -48,7 +50,7 @@ def _layer_and_owner(tokens: tuple[Token, ...]) -> tuple[Layer | None, str | Non
         elif token.text.lower() in tuple(Layer) and layer is None:
             layer = Layer(token.text.lower())
         else:
-            raise Usage("register", f"I don't understand `{validation.clip(token.text)}`.")
+            raise Usage("register", f"I don't understand {quoted(token)}.")
     return layer, owner
 
 

@@ -12,10 +12,11 @@ from slack_sdk import WebClient
 
 from bot import validation
 from bot.authorization import Actor
-from bot.errors import InvalidInput
 from bot.runtime import Runtime
 from handlers.blocks import answers
+from handlers.blocks.text import escape
 from handlers.commands.parse import Token
+from handlers.errors import SlackAnswer
 
 Reply = dict[str, Any]
 # The slow part of a subcommand, after the acknowledgement: the runtime, the plan the
@@ -23,8 +24,9 @@ Reply = dict[str, Any]
 FollowUp = Callable[[Runtime, dict[str, Any], WebClient, Respond], None]
 
 
-class Usage(InvalidInput):
-    """Input that does not parse: the answer is the subcommand's usage."""
+class Usage(SlackAnswer):
+    """Input that does not parse: the answer is the subcommand's usage, after `problem` (mrkdwn;
+    quote what was typed with `quoted`)."""
 
     def __init__(self, name: str, problem: str | None = None) -> None:
         super().__init__(answers.usage(name, problem))
@@ -56,6 +58,11 @@ def say(text: str) -> Reply:
     return {"text": text, "response_type": "ephemeral"}
 
 
+def quoted(token: Token) -> str:
+    """What someone typed, as a usage problem quotes it: clipped, in code, escaped."""
+    return f"`{escape(validation.clip(token.text))}`"
+
+
 def plain(token: Token, name: str, what: str) -> str:
     if token.user or token.channel:
         raise Usage(name, f"Expected {what}, got a mention.")
@@ -67,7 +74,7 @@ def user(token: Token, name: str) -> str:
         return token.user
     if validation.looks_like_slack_user(token.text):
         return token.text
-    raise Usage(name, f"`{validation.clip(token.text)}` is not a @mention.")
+    raise Usage(name, f"{quoted(token)} is not a @mention.")
 
 
 def respond_ephemeral(

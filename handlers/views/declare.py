@@ -3,7 +3,6 @@ that remain (optionally only those a rule matches)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -16,7 +15,14 @@ from handlers.context import actor_of, runtime_of
 from handlers.deferred import plan, planned
 from handlers.errors import reported
 from handlers.ids import Block, View
-from handlers.review_prompt import refresh_prompt
+from handlers.payloads import (
+    identity_id,
+    integration_name,
+    known_identity,
+    private_metadata,
+    user_id,
+)
+from handlers.review_prompt import check_shown, place_of, refresh_prompt
 from storage.vocabulary import Answer
 
 
@@ -30,35 +36,40 @@ def _answer(values: dict[str, Any]) -> Answer:
 def declare_with_note(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
 ) -> None:
-    metadata = json.loads(view.get("private_metadata") or "{}")
+    metadata = private_metadata(view)
+    identity = identity_id(metadata.get("identity"))
+    place = place_of(metadata.get("place"))
+    check_shown(place, identity)
     values = view["state"]["values"]
-    user_id = str(body["user"]["id"])
-    declarations.declare(
-        runtime_of(context),
-        actor=actor_of(context, user_id),
-        identity_id=int(metadata["identity"]),
-        answer=_answer(values),
-        note=submitted(values, Block.NOTE),
-    )
-    plan(context, "refresh", place=metadata.get("place") or {}, user=user_id)
+    user = user_id(body)
+    with known_identity():
+        declarations.declare(
+            runtime_of(context),
+            actor=actor_of(context, user),
+            identity_id=identity,
+            answer=_answer(values),
+            note=submitted(values, Block.NOTE),
+        )
+    plan(context, "refresh", place=place, user=user)
     ack()
 
 
 def apply_remaining(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
 ) -> None:
-    metadata = json.loads(view.get("private_metadata") or "{}")
+    metadata = private_metadata(view)
+    integration = integration_name(metadata.get("integration"))
     values = view["state"]["values"]
-    user_id = str(body["user"]["id"])
+    user = user_id(body)
     declarations.declare_remaining(
         runtime_of(context),
-        actor=actor_of(context, user_id),
-        integration=metadata["integration"],
+        actor=actor_of(context, user),
+        integration=integration,
         answer=_answer(values),
         rule=submitted(values, Block.RULE),
         note=submitted(values, Block.NOTE),
     )
-    plan(context, "refresh", place=metadata.get("place") or {}, user=user_id)
+    plan(context, "refresh", place=place_of(metadata.get("place")), user=user)
     ack()
 
 

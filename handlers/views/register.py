@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.errors import InvalidInput
 from bot.flows.registration import register_integration
+from handlers import payloads
 from handlers.blocks.answers import registered_text
 from handlers.blocks.modals import submitted
 from handlers.context import actor_of, runtime_of
@@ -20,7 +21,7 @@ from storage.vocabulary import Layer
 
 def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
     values = view["state"]["values"]
-    user_id = str(body["user"]["id"])
+    user_id = payloads.user_id(body)
     layer = submitted(values, Block.LAYER)
     if layer not in tuple(Layer):
         raise InvalidInput("Choose the platform or the application layer.")

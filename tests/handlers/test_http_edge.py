@@ -6,9 +6,11 @@ covers the raw bytes, and a refused body never reaches the log."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from slack_bolt.request.internals import parse_body
@@ -148,3 +150,12 @@ def test_a_body_that_trickles_in_past_the_limit_gets_408(
     asyncio.run(asgi_for(slack.app, slack_runtime)(scope, receive, send))
 
     assert sent[0]["status"] == 408
+
+
+@pytest.mark.parametrize("field", ["user", "team", "channel", "authorizations"])
+def test_a_signed_payload_with_a_field_of_the_wrong_type_gets_400(slack: Slack, field: str) -> None:
+    payload = {"type": "block_actions", "actions": [], field: 5}
+
+    answer = slack.post(urlencode({"payload": json.dumps(payload)}))
+
+    assert answer.status_code == 400

@@ -46,7 +46,7 @@ pytest: $(STAMP)
 # a year end, and across a DST change in the process's local zone. A test or a code path that
 # reads the real date fails here. CI (CI=true) must have faketime; elsewhere it is optional.
 CLOCK_TESTS := tests/nudges tests/bot/test_coverage.py tests/bot/test_gaps.py \
-	tests/bot/test_review.py tests/handlers/test_clock.py tests/playground/test_playground_nudges.py \
+	tests/bot/test_declarations.py tests/handlers/test_clock.py tests/playground/test_playground_nudges.py \
 	tests/playground/test_runner.py
 SHIFTED_CLOCKS := UTC@2026-12-02T10:00:00 UTC@2026-12-31T23:59:00 \
 	America/Los_Angeles@2027-03-14T01:59:00

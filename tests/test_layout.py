@@ -92,3 +92,14 @@ def test_every_test_file_starts_with_a_docstring_saying_what_it_proves() -> None
     ]
 
     assert undocumented == []
+
+
+def test_every_path_the_shifted_clock_runs_name_exists() -> None:
+    """`make shifted-clocks` reruns CLOCK_TESTS under faketime; a renamed test file would make
+    that run collect nothing."""
+    makefile = (ROOT / "Makefile").read_text()
+    block = makefile.split("CLOCK_TESTS :=", 1)[1].split("SHIFTED_CLOCKS", 1)[0]
+    paths = [word for word in block.replace("\\", " ").split() if word.startswith("tests")]
+
+    assert len(paths) >= 5
+    assert [path for path in paths if not (ROOT / path).exists()] == []

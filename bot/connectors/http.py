@@ -27,6 +27,9 @@ class RetryPolicy:
     backoff: float = 1.0  # first wait after a 5xx; doubles each time
     max_wait: float = 60.0  # no single wait is longer, whatever Retry-After asks
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+    # Seconds since the epoch, to turn a Retry-After date into a wait: the real clock by
+    # default (the wait is real), injected by tests.
+    clock: Callable[[], float] = field(default=time.time, repr=False)
 
 
 class SourceClient:
@@ -107,7 +110,7 @@ class SourceClient:
                     f"the source is still {what} at {where} after {attempt} attempts"
                 )
             if status == 429:
-                wait = _retry_after(response) or backoff
+                wait = _retry_after(response, now=self.retry.clock()) or backoff
             else:
                 wait, backoff = backoff, backoff * 2
             wait = min(wait, self.retry.max_wait)
@@ -173,7 +176,7 @@ def parse_json(response: httpx.Response, url: str) -> Any:
         raise ConnectorError(f"the source answered malformed JSON at {where}") from None
 
 
-def _retry_after(response: httpx.Response) -> float | None:
+def _retry_after(response: httpx.Response, *, now: float) -> float | None:
     value = response.headers.get("Retry-After", "").strip()
     if not value:
         return None
@@ -185,7 +188,7 @@ def _retry_after(response: httpx.Response) -> float | None:
         moment = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    return max(moment.timestamp() - time.time(), 0.0)
+    return max(moment.timestamp() - now, 0.0)
 
 
 def expect(condition: bool, where: str) -> None:

@@ -21,13 +21,20 @@ VERIFICATION_TOKEN = "playground-verification-token"  # noqa: S105 (not a secret
 _trigger_numbers = itertools.count(1)
 
 
+def slack_time() -> float:
+    """Slack's own clock, which the playground plays: bolt checks a request's signature against
+    the real time (a five-minute window), so signatures, trigger ids and event timestamps use it,
+    whatever the playground's manual clock says."""
+    return time.time()
+
+
 def new_trigger_id() -> str:
     """A trigger id in Slack's shape; views.open needs one from the interaction it answers."""
-    return f"{next(_trigger_numbers)}.{int(time.time())}.{secrets.token_hex(16)}"
+    return f"{next(_trigger_numbers)}.{int(slack_time())}.{secrets.token_hex(16)}"
 
 
 def signed_headers(signing_secret: str, body: str, *, content_type: str) -> dict[str, str]:
-    timestamp = str(int(time.time()))
+    timestamp = str(int(slack_time()))
     verifier = SignatureVerifier(signing_secret)
     signature = verifier.generate_signature(timestamp=timestamp, body=body)
     assert signature is not None  # None only when timestamp or body is None
@@ -140,7 +147,7 @@ def block_actions_payload(
         "team": _team(),
         "enterprise": None,
         "is_enterprise_install": False,
-        "actions": [{**action, "action_ts": f"{time.time():.6f}"}],
+        "actions": [{**action, "action_ts": f"{slack_time():.6f}"}],
     }
     if channel is not None:
         payload["channel"] = channel
@@ -190,7 +197,7 @@ def interactivity_body(payload: dict[str, Any]) -> str:
 
 def app_home_opened_body(*, user_id: str, channel_id: str, view: dict[str, Any] | None) -> str:
     """The Events API envelope of `app_home_opened`, as JSON."""
-    now = time.time()
+    now = slack_time()
     event: dict[str, Any] = {
         "type": "app_home_opened",
         "user": user_id,

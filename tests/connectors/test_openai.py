@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -313,3 +315,21 @@ def test_openai_without_its_secret_variable_fails_naming_the_variable(
     assert "BOUNDARY_TEST_UNSET_VARIABLE" in (outcome.error or "")
     assert api.requests == []
     assert issubclass(ConnectorError, Exception)
+
+
+@pytest.mark.usefixtures("platform")
+def test_openai_429_with_a_retry_after_date_waits_until_that_date(
+    runtime: Runtime, owner: Actor, api: StandIn
+) -> None:
+    """Retry-After may be an HTTP date; the wait is measured on the retry policy's clock."""
+    api.faults["/v1/organization/users"] = [
+        Reply(429, {"error": {}}, {"Retry-After": "Wed, 02 Dec 2026 10:00:07 GMT"})
+    ]
+    sleeps = Sleeps()
+    ten_o_clock = datetime(2026, 12, 2, 10, 0, tzinfo=UTC).timestamp()
+    retry = replace(no_wait_retry(sleeps), clock=lambda: ten_o_clock)
+
+    outcome = sync_integration(runtime, actor=owner, integration_name=NAME, retry=retry)
+
+    assert outcome.ok
+    assert sleeps == [7.0]

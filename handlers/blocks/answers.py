@@ -67,7 +67,7 @@ GAP_LINES = 15
 def usage(name: str, problem: str | None = None) -> str:
     syntax, explanation = USAGE[name]
     lead = f"{problem}\n" if problem else ""
-    return f"{lead}Usage: `/boundary {syntax}` — {explanation}"
+    return f"{lead}Usage: `/boundary {escape(syntax)}` — {explanation}"
 
 
 def help_blocks() -> list[dict[str, Any]]:
@@ -75,7 +75,10 @@ def help_blocks() -> list[dict[str, Any]]:
         "*boundary-bot* keeps the boundary between AI-platform access (*workforce*) and"
         " customer-application access (*customer*) declared and current."
     )
-    lines = [f"• `/boundary {syntax}` — {explanation}" for syntax, explanation in USAGE.values()]
+    # `<name>` placeholders are escaped like any text: raw, Slack would read them as links.
+    lines = [
+        f"• `/boundary {escape(syntax)}` — {explanation}" for syntax, explanation in USAGE.values()
+    ]
     return [section(lead), section("\n".join(lines))]
 
 
@@ -195,7 +198,7 @@ def registered_text(integration: Integration) -> str:
     return (
         f":white_check_mark: Registered `{integration.name}` ({integration.layer} layer),"
         f" owner {mention(integration.owner)}. Add identities with"
-        f" `/boundary add {integration.name} <email-or-id>`, or import a CSV with"
+        f" `/boundary add {integration.name} &lt;email-or-id&gt;`, or import a CSV with"
         " `boundary-bot import`."
     )
 

@@ -29,7 +29,7 @@ def home_view(home: Home) -> dict[str, Any]:
         blocks.append(
             section(
                 "You don't own any integrations yet. Register one with"
-                " `/boundary register <name> platform|application`, or see `/boundary help`."
+                " `/boundary register &lt;name&gt; platform|application`, or see `/boundary help`."
             )
         )
         return {"type": "home", "blocks": blocks}

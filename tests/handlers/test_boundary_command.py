@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 
 from sqlmodel import select
 
+from bot.home import Home
 from bot.integrations import mark_owner_active
 from bot.playground.standin import SlackStandIn
 from bot.runtime import Runtime
+from handlers.blocks.home import home_view
 from handlers.ids import View
 from storage.models import AuditEvent, Identity, Integration
 from tests.conftest import OWNER, STRANGER
@@ -41,6 +44,27 @@ def test_help_lists_every_subcommand_in_the_ack(slack: Slack) -> None:
     for name in ("register", "owner", "add", "review", "who", "gaps", "rule", "sync", "report"):
         assert f"/boundary {name}" in text
     assert answer["response_type"] == "ephemeral"
+
+
+# `<` that opens anything but a mention of a user: Slack reads `<integration>` as a link.
+RAW_MARKUP = re.compile(r"<(?!@U)")
+
+
+def test_the_bots_own_placeholders_are_escaped_not_markup(slack: Slack) -> None:
+    answers = [
+        _command(slack, "help"),
+        _command(slack, "owner acme"),
+        _command(slack, "add acme"),
+        _command(slack, "rule acme domain:acme.com"),
+        _command(slack, "register acme platform"),
+    ]
+    shown = [json.dumps(answer) for answer in answers]
+    shown.append(json.dumps(home_view(Home(user_id=OWNER, queue=[], owned=[], gaps=[]))))
+
+    assert "&lt;integration&gt;" in shown[0]
+    assert "&lt;email-or-id&gt;" in shown[4]
+    assert "&lt;name&gt;" in shown[5]
+    assert [RAW_MARKUP.findall(text) for text in shown] == [[]] * len(shown)
 
 
 def test_unknown_subcommand_answers_with_what_exists(slack: Slack) -> None:
@@ -154,9 +178,9 @@ def test_add_and_who_understand_escaped_emails_and_mentions(slack: Slack) -> Non
 
 def test_malformed_input_gets_the_subcommands_usage(slack: Slack) -> None:
     for text, usage in (
-        ("owner acme", "/boundary owner <integration>"),
-        ("add acme", "/boundary add <integration>"),
-        ("add acme x wizard", "/boundary add <integration>"),
+        ("owner acme", "/boundary owner &lt;integration&gt;"),
+        ("add acme", "/boundary add &lt;integration&gt;"),
+        ("add acme x wizard", "/boundary add &lt;integration&gt;"),
         ("who", "/boundary who"),
         ("who <#C0GENERAL|general>", "A channel owns nothing"),
         ("rule acme domain:acme.com", "/boundary rule"),

@@ -3,7 +3,11 @@ lets every handler module register itself, and builds the Slack side of the Mess
 
 from __future__ import annotations
 
+import contextvars
 import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -24,6 +28,14 @@ class _UnusedTokenWarning(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return "`token` will be unused" not in record.getMessage()
+
+
+class _ContextExecutor(ThreadPoolExecutor):
+    """bolt's executor for lazy listeners, running each in a copy of the submitting request's
+    context: their log lines carry that request's kind and error id (bot/request_scope.py)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        return super().submit(contextvars.copy_context().run, fn, *args, **kwargs)
 
 
 def create_app(runtime: Runtime, *, client: WebClient | None = None) -> App:
@@ -52,6 +64,8 @@ def create_app(runtime: Runtime, *, client: WebClient | None = None) -> App:
         client=client or make_client(settings),
         signing_secret=signing_secret.get_secret_value() if signing_secret else None,
         process_before_response=True,
+        # bolt's default executor, as large (5), with the request's context carried over.
+        listener_executor=_ContextExecutor(max_workers=5),
         # bolt would call auth.test at construction; the first request does it instead (once),
         # so building an app never needs the network.
         token_verification_enabled=False,

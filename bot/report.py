@@ -15,6 +15,7 @@ from sqlmodel import Session, col
 from bot.gaps import Gap, compute_gaps
 from bot.integrations import get_integration, list_integrations
 from bot.runtime import Runtime
+from bot.version import VERSION
 from bot.who import IdentityView
 from storage import identities as identity_repo
 from storage.chain_check import verify_chain
@@ -149,6 +150,8 @@ def render_csv(session: Session, report: Report) -> str:
 def render_json(session: Session, report: Report) -> str:
     document = {
         "generated_at": report.generated_at.isoformat(),
+        # Which release produced the evidence (bot/version.py, pyproject's version).
+        "generated_by": f"boundary-bot {VERSION}",
         "audit_chain": {
             "ok": report.chain_ok,
             "declarations": report.chain_count,

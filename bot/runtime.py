@@ -1,4 +1,5 @@
-"""What every entry point builds once: settings, the engine and the session factory."""
+"""What every entry point builds once: settings, the engine, the session factory and the
+metrics."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 from bot.clock import Clock, SystemClock
+from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.text import plural
 from storage import migrate
@@ -32,6 +34,8 @@ class Runtime:
     # The same pool, for units of work that only read (see `reading`).
     reading_sessions: sessionmaker[Session]
     clock: Clock = field(default_factory=SystemClock)
+    # Its own Prometheus registry: a process serves one Runtime's, and tests build many.
+    metrics: Metrics = field(default_factory=Metrics)
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> Runtime:

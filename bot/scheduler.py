@@ -1,4 +1,5 @@
-"""Scheduled jobs for `boundary-bot run`: the nudge cycle, connector syncs and the orphan check.
+"""Scheduled jobs for `boundary-bot run`: the nudge cycle, connector syncs, the orphan check and
+the count of open gaps for the metrics.
 
 Every replica runs the same jobs; the database decides who does what (the nudge ledger, the
 orphan check's idempotent hand-over), so no leader election is needed.
@@ -7,12 +8,14 @@ orphan check's idempotent hand-over), so no leader election is needed.
 from __future__ import annotations
 
 import logging
-from datetime import UTC
+from datetime import UTC, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from bot import sync
+from bot.gaps import open_gap_counts
 from bot.nudges.cycle import run_cycle
 from bot.nudges.messenger import Messenger, NotDelivered, Note, RecipientGone, TokenRefused
 from bot.nudges.orphans import run_orphan_check
@@ -20,6 +23,10 @@ from bot.nudges.schedule import TICK
 from bot.runtime import Runtime
 
 logger = logging.getLogger(__name__)
+
+# How often each replica counts the open gaps for `boundary_open_gaps`: the count reads every
+# identity (about a second at 100k, docs/benchmarks.md), too much for every scrape.
+GAP_COUNT_EVERY = timedelta(minutes=10)
 
 
 def nudge_tick(runtime: Runtime, messenger: Messenger) -> None:
@@ -43,6 +50,15 @@ def orphan_check(runtime: Runtime, messenger: Messenger) -> None:
         len(report.handed_over),
         len(report.reported),
     )
+
+
+def count_open_gaps(runtime: Runtime) -> None:
+    try:
+        counts = open_gap_counts(runtime)
+    except Exception:
+        logger.exception("counting the open gaps for the metrics failed; the next run tries again")
+        return
+    runtime.metrics.gaps_open(counts, at=runtime.clock.now())
 
 
 def connector_sync(runtime: Runtime, messenger: Messenger) -> None:
@@ -86,6 +102,13 @@ def build_scheduler(runtime: Runtime, *, messenger: Messenger) -> BackgroundSche
         CronTrigger.from_crontab(settings.sync_schedule, timezone=UTC),
         args=(runtime, messenger),
         id="connector-sync",
+    )
+    scheduler.add_job(
+        count_open_gaps,
+        IntervalTrigger(seconds=GAP_COUNT_EVERY.total_seconds(), timezone=UTC),
+        args=(runtime,),
+        id="gap-count",
+        next_run_time=runtime.clock.now(),  # once at start, so the gauge is there early
     )
     return scheduler
 

@@ -1,4 +1,5 @@
-"""Serving Slack: Socket Mode, or HTTP behind uvicorn with `/slack/events` and `/healthz`."""
+"""Serving Slack: Socket Mode, or HTTP behind uvicorn with `/slack/events` and the operator's
+probes (`/healthz`, `/readyz`, `/metrics`; bot/probes.py)."""
 
 from __future__ import annotations
 
@@ -21,11 +22,13 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from bot.app import create_app, slack_messenger
+from bot.metrics import RequestOutcome, outcome_of
+from bot.probes import probe_routes
+from bot.request_scope import RequestScope, request_scope
 from bot.runtime import Runtime
 from bot.scheduler import start_scheduler
 from handlers.client import make_client
-from handlers.http_edge import Refused, bolt_request, check_signature, read_body
-from storage.engine import database_answers
+from handlers.http_edge import Refused, bolt_request, check_signature, read_body, request_kind
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +36,6 @@ logger = logging.getLogger(__name__)
 # firewall or the platform's network policy, not the bind address, to keep it private.
 BIND_HOST = "0.0.0.0"  # noqa: S104
 EVENTS_PATH = "/slack/events"
-HEALTH_PATH = "/healthz"
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 # How often Socket Mode's main thread looks for a stop signal (a sleep, not a lock: a signal
 # handler that touched a lock the main thread holds could deadlock).
@@ -48,16 +50,19 @@ def _bolt_response(answer: BoltResponse) -> Response:
     )
 
 
-def build_asgi_app(runtime: Runtime, *, client: WebClient | None = None) -> Starlette:
-    """The HTTP surface: Slack's requests and a liveness probe, as one ASGI app."""
+def build_asgi_app(
+    runtime: Runtime, *, client: WebClient | None = None, slack_token_accepted: bool = False
+) -> Starlette:
+    """The HTTP surface: Slack's requests and the operator's probes, as one ASGI app.
+    `slack_token_accepted`: auth.test accepted the bot token before serving (readiness)."""
     bolt = create_app(runtime, client=client)
-    return asgi_for(bolt, runtime)
+    return asgi_for(bolt, runtime, slack_token_accepted=slack_token_accepted)
 
 
-def asgi_for(bolt: App, runtime: Runtime) -> Starlette:
+def asgi_for(bolt: App, runtime: Runtime, *, slack_token_accepted: bool = False) -> Starlette:
     secret = runtime.settings.slack_signing_secret
 
-    async def slack_events(request: Request) -> Response:
+    async def answer(request: Request, scope: RequestScope) -> Response:
         try:
             body = await read_body(request)
             if secret is not None:
@@ -66,30 +71,44 @@ def asgi_for(bolt: App, runtime: Runtime) -> Starlette:
                 body, query=str(request.url.query), headers=request.headers
             )
         except Refused as refusal:
+            scope.outcome = RequestOutcome.REFUSED
             # One short line; never the body, which an unauthenticated sender controls.
             logger.warning("refused a request: %s (HTTP %d)", refusal.reason, refusal.status)
             return PlainTextResponse(refusal.reason, refusal.status)
+        scope.kind = request_kind(slack_request.body)
         # bolt's listeners are synchronous (database work, Web API calls): run each request
         # on the thread pool so one slow request never holds up the event loop.
-        answer: BoltResponse = await run_in_threadpool(bolt.dispatch, slack_request)
-        return _bolt_response(answer)
+        answered: BoltResponse = await run_in_threadpool(bolt.dispatch, slack_request)
+        return _bolt_response(answered)
 
-    async def healthz(_: Request) -> Response:
-        alive = await run_in_threadpool(database_answers, runtime.engine)
-        return PlainTextResponse("ok" if alive else "database unavailable", 200 if alive else 503)
+    async def slack_events(request: Request) -> Response:
+        # Monotonic, for a duration; the acknowledgement ends when the response is handed over.
+        received = time.perf_counter()
+        with request_scope() as scope:
+            status = 500
+            try:
+                response = await answer(request, scope)
+                status = response.status_code
+                return response
+            finally:
+                runtime.metrics.slack_request(
+                    scope.kind,
+                    scope.outcome or outcome_of(status),
+                    seconds=time.perf_counter() - received,
+                )
 
     return Starlette(
         routes=[
             Route(EVENTS_PATH, slack_events, methods=["POST"]),
-            Route(HEALTH_PATH, healthz, methods=["GET"]),
+            *probe_routes(runtime, slack_token_accepted=slack_token_accepted),
         ]
     )
 
 
 def serve(runtime: Runtime) -> None:
     """Run until SIGINT or SIGTERM, then stop cleanly and return (exit code 0); the scheduler
-    runs alongside and stops with the server."""
-    logging.getLogger().setLevel(runtime.settings.log_level.upper())
+    runs alongside and stops with the server. Logging is configured by the caller
+    (bot/logs.py)."""
     client = make_client(runtime.settings)
     check_bot_token(runtime, client)
     with _stop_signals() as received:
@@ -165,9 +184,12 @@ def _serve_http(runtime: Runtime, client: WebClient, received: list[int]) -> Non
     port = runtime.settings.port
     logger.info("serving Slack over HTTP on %s:%d%s", BIND_HOST, port, EVENTS_PATH)
     uvicorn.run(
-        build_asgi_app(runtime, client=client),
+        # Only reached once check_bot_token has passed.
+        build_asgi_app(runtime, client=client, slack_token_accepted=True),
         host=BIND_HOST,
         port=port,
+        # uvicorn's loggers go through our handler and format (bot/logs.py), not its own.
+        log_config=None,
         log_level=runtime.settings.log_level.lower(),
         access_log=False,
         timeout_graceful_shutdown=10,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from apscheduler.triggers.cron import CronTrigger
 from dotenv import dotenv_values
@@ -55,6 +55,8 @@ class Settings(BaseSettings):
         default=16, ge=1, le=1024, validation_alias="BOUNDARY_SYNC_MAX_RESPONSE_MB"
     )
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
+    # `text` for people; `json`, one object per line, for a log pipeline (docs/observability.md).
+    log_format: Literal["text", "json"] = Field(default="text", validation_alias="LOG_FORMAT")
 
     @field_validator("admins", mode="before")
     @classmethod
@@ -62,6 +64,11 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return frozenset(part.strip() for part in value.split(",") if part.strip())
         return value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_case(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("slack_api_url")
     @classmethod
@@ -158,10 +165,11 @@ def _standard_days(field: str) -> str:
     )
 
 
-def load_settings(env_file: Path | None = None) -> Settings:
-    """Build the settings or raise SettingsError naming the variables that are wrong."""
+def load_settings(env_file: Path | None = None, *, dotenv: bool = True) -> Settings:
+    """Build the settings or raise SettingsError naming the variables that are wrong;
+    `dotenv=False` reads the environment only (the playground never reads `.env`)."""
     try:
-        if env_file is not None:
+        if env_file is not None or not dotenv:
             return Settings(_env_file=env_file)
         return Settings()
     except ValidationError as error:

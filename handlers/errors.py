@@ -13,12 +13,31 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 from slack_bolt.context.respond import Respond
+from slack_sdk.errors import SlackApiError
 
 from bot.errors import DomainError, InvalidInput
+from bot.metrics import RequestOutcome
+from bot.request_scope import note_error, note_outcome
 from handlers.blocks.text import escape, mention
 from handlers.payloads import Malformed, WellFormed, ignored, kind_of, mappings
 
 logger = logging.getLogger(__name__)
+
+# Slack's answers when a payload named a message, modal or trigger that is not there (or no
+# longer): the request was not Slack's as sent, or came too late. Not a fault of ours to page
+# anyone about; any other Web API error is.
+GONE = frozenset(
+    {
+        "message_not_found",
+        "channel_not_found",
+        "cant_update_message",
+        "invalid_trigger_id",
+        "expired_trigger_id",
+        "trigger_exchanged",
+        "not_found",
+        "user_not_found",
+    }
+)
 
 
 class SlackAnswer(InvalidInput):
@@ -40,14 +59,29 @@ def slack_text(error: DomainError) -> str:
 def user_message(error: Exception, *, where: str) -> str:
     """What the person who acted sees; unexpected errors are logged here, once, with an id."""
     if isinstance(error, DomainError):
+        note_outcome(RequestOutcome.REJECTED)
         return slack_text(error)
+    gone = _gone(error)
+    if gone is not None:
+        note_outcome(RequestOutcome.REJECTED)
+        logger.warning("Slack answered %s in %s", gone, where)
+        return f"Slack could not find what this came from (`{gone}`); try again from a new message."
     error_id = uuid.uuid4().hex[:10]
-    logger.error("error %s in %s", error_id, where, exc_info=error)
+    # On the request's scope too, so the request's later lines (and its metrics) carry it.
+    note_error(error_id)
+    logger.error("error %s in %s", error_id, where, exc_info=error, extra={"error_id": error_id})
     return (
         f":warning: Something went wrong on our side (error id `{error_id}`)."
         " Nothing was changed by the part that failed; an admin can find the details in the"
         " bot's log under that id."
     )
+
+
+def _gone(error: Exception) -> str | None:
+    if not isinstance(error, SlackApiError):
+        return None
+    answer = error.response.get("error")
+    return answer if isinstance(answer, str) and answer in GONE else None
 
 
 def _first_input_block(body: dict[str, Any]) -> str | None:

@@ -25,6 +25,8 @@ from slack_bolt import BoltContext, BoltRequest
 from slack_bolt.request.internals import build_context
 from starlette.requests import ClientDisconnect, Request
 
+from bot.metrics import RequestKind
+
 # Slack's own payloads are far smaller (a view submission is tens of kilobytes).
 MAX_BODY_BYTES = 1024 * 1024
 # A body that has not arrived whole by then is dropped (a slow-loris client).
@@ -104,13 +106,46 @@ def bolt_request(body: bytes, *, query: str, headers: Mapping[str, str]) -> Bolt
     except ValueError:  # json.JSONDecodeError included
         raise Refused(400, "body does not parse") from None
     try:
-        return SlackHttpRequest(
+        request = SlackHttpRequest(
             body=text, query=query, headers={key: [value] for key, value in headers.items()}
         )
+        _check_what_bolt_reads_first(request.body)
     except (AttributeError, TypeError, KeyError):
         # bolt reads team, user, channel and the like while building the request; a field of
         # the wrong JSON type (`"user": 5`) fails there, before any middleware could refuse it.
         raise Refused(400, "body has fields of the wrong type") from None
+    return request
+
+
+def _check_what_bolt_reads_first(body: Mapping[str, Any]) -> None:
+    """Raise TypeError for the parts bolt's built-in middleware reads before ours
+    (handlers/payloads.py) can look: `type`, and `event` with its own `type`. bolt reads them
+    as `body.get("event", {}).get("type")`, so `"event": null` or a list fails inside bolt, and
+    its error handler then fails too."""
+    if not isinstance(body.get("type", ""), str):
+        raise TypeError("type")
+    if "event" in body and not isinstance(body["event"], dict):
+        raise TypeError("event")
+    if not isinstance(body.get("event", {}).get("type", ""), str):
+        raise TypeError("event.type")
+
+
+_KINDS = {
+    "block_actions": RequestKind.ACTION,
+    "interactive_message": RequestKind.ACTION,
+    "block_suggestion": RequestKind.ACTION,
+    "view_submission": RequestKind.VIEW,
+    "view_closed": RequestKind.VIEW,
+    "event_callback": RequestKind.EVENT,
+    "url_verification": RequestKind.EVENT,
+}
+
+
+def request_kind(body: Mapping[str, Any]) -> RequestKind:
+    """What a parsed (and signed) request is, for metrics and log lines."""
+    if "command" in body:
+        return RequestKind.COMMAND
+    return _KINDS.get(str(body.get("type")), RequestKind.OTHER)
 
 
 def _check_parses(raw: str, content_type: str | None) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -22,6 +22,8 @@ from slack_bolt.middleware import Middleware
 
 from bot import validation
 from bot.errors import NotFound
+from bot.metrics import RequestOutcome
+from bot.request_scope import note_outcome
 from handlers.ids import Action, Command, Event, View
 
 logger = logging.getLogger(__name__)
@@ -44,6 +46,7 @@ class Malformed(Exception):
 def ignored(where: str, reason: str) -> BoltResponse:
     """The acknowledgement of a malformed payload, and its one log line (no body, no trace)."""
     logger.warning("ignored a malformed %s: %s", where, reason)
+    note_outcome(RequestOutcome.MALFORMED)
     return BoltResponse(status=200, body="")
 
 
@@ -52,8 +55,8 @@ def kind_of(body: Mapping[str, Any]) -> str:
     if "command" in body:
         return "command"
     kind = body.get("type")
-    if kind in _CHECKS:
-        return str(kind)
+    if isinstance(kind, str) and kind in _CHECKS:
+        return kind
     return "payload"
 
 
@@ -123,6 +126,11 @@ def known_identity() -> Iterator[None]:
 # ---- the shape every payload must have before bolt sees it ------------------------------------
 
 
+def _named(value: Any, ours: Collection[str]) -> bool:
+    """Whether a payload's id is one of ours; a list or an object in its place is not."""
+    return isinstance(value, str) and value in ours
+
+
 def _user_problem(user: Any) -> str | None:
     found = user.get("id") if isinstance(user, dict) else None
     if not isinstance(found, str) or not validation.looks_like_slack_user(found):
@@ -134,7 +142,8 @@ def _optional_objects(body: Mapping[str, Any], *keys: str) -> str | None:
     for key in keys:
         if key in body and not isinstance(body[key], dict):
             return f"a {key} that is not an object"
-    if "response_url" in body and not isinstance(body["response_url"], str):
+    url = body.get("response_url", "")
+    if not isinstance(url, str) or (url and not url.startswith(("https://", "http://"))):
         return "a response_url that is not a URL"
     return None
 
@@ -149,16 +158,25 @@ def _command_problem(body: Mapping[str, Any]) -> str | None:
     return _optional_objects(body)
 
 
+def _trigger_problem(body: Mapping[str, Any]) -> str | None:
+    """Slack names every click and submission with a trigger_id; the bot acts once per one
+    (handlers/replays.py), so an interaction without one is not Slack's."""
+    trigger = body.get("trigger_id")
+    return None if isinstance(trigger, str) and trigger else "no trigger_id"
+
+
 def _block_actions_problem(body: Mapping[str, Any]) -> str | None:
     actions = body.get("actions")
     if not isinstance(actions, list) or not actions:
         return "no actions"
     if not all(isinstance(action, dict) for action in actions):
         return "an action that is not an object"
-    if actions[0].get("action_id") not in _ACTIONS:
+    if not _named(actions[0].get("action_id"), _ACTIONS):
         return "an action the bot never offered"
-    return _user_problem(body.get("user")) or _optional_objects(
-        body, "container", "message", "channel", "view"
+    return (
+        _user_problem(body.get("user"))
+        or _trigger_problem(body)
+        or _optional_objects(body, "container", "message", "channel", "view")
     )
 
 
@@ -166,7 +184,7 @@ def _view_submission_problem(body: Mapping[str, Any]) -> str | None:
     view = body.get("view")
     if not isinstance(view, dict):
         return "no view"
-    if view.get("callback_id") not in _VIEWS:
+    if not _named(view.get("callback_id"), _VIEWS):
         return "a view the bot never opened"
     if not isinstance(view.get("type"), str):
         return "a view without a type"
@@ -174,12 +192,12 @@ def _view_submission_problem(body: Mapping[str, Any]) -> str | None:
         return "a view without submitted values"
     if not isinstance(view.get("private_metadata", ""), str):
         return "private_metadata that does not parse"
-    return _user_problem(body.get("user")) or _optional_objects(body)
+    return _user_problem(body.get("user")) or _trigger_problem(body) or _optional_objects(body)
 
 
 def _event_problem(body: Mapping[str, Any]) -> str | None:
     event = body.get("event")
-    if not isinstance(event, dict) or event.get("type") not in _EVENTS:
+    if not isinstance(event, dict) or not _named(event.get("type"), _EVENTS):
         return "an event the bot does not subscribe to"
     if "user" in event and not validation.looks_like_slack_user(str(event["user"])):
         return "no Slack user"

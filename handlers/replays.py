@@ -11,6 +11,8 @@ from typing import Any
 from slack_bolt import App, BoltContext, BoltResponse
 
 from bot.interactions import first_time
+from bot.metrics import RequestOutcome
+from bot.request_scope import note_outcome
 from handlers.context import runtime_of
 
 logger = logging.getLogger(__name__)
@@ -32,6 +34,7 @@ def act_once(
     key = interaction_key(body)
     if key is not None and not first_time(runtime_of(context), key=key):
         logger.warning("ignored a replayed %s (trigger %s)", body.get("type"), key.split(":")[1])
+        note_outcome(RequestOutcome.REPLAYED)
         return BoltResponse(status=200, body="")
     return next()
 

@@ -7,6 +7,9 @@ from collections.abc import Callable
 
 from slack_bolt import App, BoltRequest, BoltResponse
 
+from bot.metrics import RequestOutcome
+from bot.request_scope import note_outcome
+
 logger = logging.getLogger(__name__)
 
 RETRY_HEADER = "x-slack-retry-num"
@@ -35,6 +38,7 @@ def ignore_retries(
     if is_retry(req):
         reason = req.headers.get("x-slack-retry-reason", ["?"])[0]
         logger.info("ignoring Slack retry %d (%s)", retry_number(req), reason)
+        note_outcome(RequestOutcome.RETRY)
         return BoltResponse(status=200, body="")
     return next()
 

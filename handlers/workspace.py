@@ -15,6 +15,9 @@ from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.metrics import RequestOutcome
+from bot.request_scope import note_outcome
+
 logger = logging.getLogger(__name__)
 
 ELSEWHERE = "boundary-bot serves one Slack workspace, and this request comes from another."
@@ -70,6 +73,7 @@ def only_this_workspace(
         logger.warning(
             "refused a request from team %s (enterprise %s)", context.team_id, context.enterprise_id
         )
+        note_outcome(RequestOutcome.FOREIGN)
         if body.get("command"):
             answer = {"response_type": "ephemeral", "text": ELSEWHERE}
             return BoltResponse(status=200, body=json.dumps(answer), headers=_JSON)

@@ -28,6 +28,9 @@ def normalise_url(url: str) -> str:
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     url = normalise_url(url)
+    # A failed statement's error (and its logged traceback) names the SQL, never the values
+    # bound to it: those are what people typed and what sources sent (emails, notes).
+    kwargs.setdefault("hide_parameters", True)
     if make_url(url).get_backend_name() == "sqlite":
         engine = sa.create_engine(
             url,

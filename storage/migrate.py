@@ -10,6 +10,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
+from storage import privileges
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -23,10 +25,14 @@ def alembic_config(engine: Engine | None = None, url: str | None = None) -> Conf
 
 
 def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Apply migrations up to `revision`; on PostgreSQL, then fit every other role's privileges
+    on the tables to what the bot needs (storage/privileges.py), in the same transaction."""
     with engine.begin() as connection:
         config = alembic_config(engine)
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+        if connection.dialect.name == "postgresql":
+            privileges.narrow(connection)
 
 
 def pending(engine: Engine) -> list[str]:

@@ -19,6 +19,7 @@ CONTRACT = (
     "BOUNDARY_ESCALATION_CHANNEL",
     "BOUNDARY_REVIEW_DAYS",
     "BOUNDARY_NUDGE_SCHEDULE",
+    "LOG_FORMAT",
 )
 
 
@@ -82,6 +83,7 @@ def test_secrets_never_show_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
         ("PORT", "70000"),
         ("SLACK_API_URL", "slack.com/api"),
         ("BOUNDARY_NUDGE_SCHEDULE", "every morning"),
+        ("LOG_FORMAT", "yaml"),
     ],
 )
 def test_a_malformed_setting_is_one_line_naming_it(
@@ -119,3 +121,12 @@ def test_api_url_gets_a_trailing_slash() -> None:
     settings = Settings(_env_file=None, SLACK_API_URL="http://127.0.0.1:9000/api")  # type: ignore[call-arg]
 
     assert settings.slack_api_url == "http://127.0.0.1:9000/api/"
+
+
+def test_log_format_is_text_by_default_and_json_in_any_case(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    default = load_settings().log_format
+    monkeypatch.setenv("LOG_FORMAT", " JSON ")
+
+    assert (default, load_settings().log_format) == ("text", "json")

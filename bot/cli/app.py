@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 import logging
-from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated
 
 import typer
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from bot.cli import (
     connectors,
@@ -21,8 +20,9 @@ from bot.cli import (
     server,
 )
 from bot.cli.output import error, say
-from bot.cli.runtime import unreachable
+from bot.cli.runtime import database_failure
 from bot.settings import SettingsError, load_settings
+from bot.version import VERSION
 
 HELP = "Runs the bot, and the same lookups, imports, syncs, sweeps and reports offline."
 
@@ -32,16 +32,9 @@ app = typer.Typer(
 )
 
 
-def installed_version() -> str:
-    try:
-        return version("boundary-bot")
-    except PackageNotFoundError:
-        return "unknown (not installed)"
-
-
 def _print_version(wanted: bool) -> None:
     if wanted:
-        say(f"boundary-bot {installed_version()}")
+        say(f"boundary-bot {VERSION}")
         raise typer.Exit()
 
 
@@ -71,15 +64,16 @@ for _commands in (
 
 
 def main() -> None:
-    """The console script: a database lost in the middle of a command is one line too."""
+    """The console script: a database lost in the middle of a command, or one that refuses the
+    role a privilege, is one line too."""
     try:
         app()
-    except DBAPIError as lost:
-        if not (isinstance(lost, OperationalError) or lost.connection_invalidated):
-            raise
+    except DBAPIError as failed:
         try:
-            url = load_settings().database_url
+            line = database_failure(load_settings().database_url, failed)
         except SettingsError:
-            raise lost from None
-        error(unreachable(url, lost))
+            line = None
+        if line is None:
+            raise
+        error(line)
         raise SystemExit(2) from None

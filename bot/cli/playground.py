@@ -9,6 +9,8 @@ from typing import Annotated
 import typer
 
 from bot.cli.output import fail, say
+from bot.logs import configure_logging
+from bot.settings import SettingsError, load_settings
 
 PLAYGROUND_DIR = Path(".playground")
 
@@ -22,6 +24,13 @@ def playground(
     """Try the whole bot in a browser, without a Slack workspace (demo data, local only)."""
     from bot.playground.runner import Playground  # Bolt and uvicorn load only when used
 
+    try:
+        settings = load_settings(dotenv=False)
+    except SettingsError as problem:
+        fail(str(problem), 2)
+    # Quieter than the bot by default: the page is what a playground user watches.
+    explicit = "log_level" in settings.model_fields_set
+    configure_logging(settings, level=None if explicit else "WARNING")
     say("Starting the boundary-bot playground: the real bot, a local stand-in for Slack.")
     running = Playground(directory=directory, port=port)
     try:

@@ -14,6 +14,9 @@ from bot.errors import DomainError
 from bot.runtime import Runtime, SchemaBehind
 from bot.settings import Settings, SettingsError, load_settings
 
+# PostgreSQL's SQLSTATE for "permission denied" and "must be owner of".
+INSUFFICIENT_PRIVILEGE = "42501"
+
 
 def runtime(*, migrate_sqlite: bool = True, settings: Settings | None = None) -> Runtime:
     """Settings, engine and sessions; exits 2 with one line when any of them is unusable."""
@@ -39,9 +42,30 @@ def database_errors(url: str) -> Iterator[None]:
     try:
         yield
     except DBAPIError as error:
-        if isinstance(error, OperationalError) or error.connection_invalidated:
-            fail(unreachable(url, error), 2)
+        line = database_failure(url, error)
+        if line is not None:
+            fail(line, 2)
         raise
+
+
+def database_failure(url: str, error: DBAPIError) -> str | None:
+    """The one line for a database that cannot be used (unreachable, or refusing the role a
+    privilege), or None for an error that is a bug and keeps its traceback."""
+    if isinstance(error, OperationalError) or error.connection_invalidated:
+        return unreachable(url, error)
+    if getattr(error.orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
+        return not_permitted(url, error)
+    return None
+
+
+def not_permitted(url: str, error: DBAPIError) -> str:
+    """Names the role and what it was refused, and where the grants are written down."""
+    role = make_url(url).username or "the database role"
+    reason = next(iter(str(error.orig).strip().splitlines()), type(error.orig).__name__)
+    return (
+        f"the database refused {role}: {reason} (this role lacks a grant; see"
+        " `boundary-bot db roles` and run `boundary-bot db upgrade` as the migration role)"
+    )
 
 
 def unreachable(url: str, error: DBAPIError) -> str:

@@ -6,8 +6,10 @@ from typing import Annotated
 
 import typer
 
+from bot.cli import database as database_commands
 from bot.cli.output import fail, say
 from bot.cli.runtime import database_errors, runtime
+from bot.logs import configure_logging
 from bot.settings import SettingsError, load_settings
 from bot.text import plural
 from storage import migrate
@@ -26,12 +28,13 @@ def run(
         fail(str(error), 2)
     if port is not None:
         settings = settings.model_copy(update={"port": port})
+    configure_logging(settings)
     built = runtime(settings=settings)
     serve(built)
 
 
 def db_upgrade() -> None:
-    """Apply every pending migration."""
+    """Apply every pending migration; on PostgreSQL, then fit the bot role's privileges."""
     built = runtime(migrate_sqlite=False)
     with database_errors(built.settings.database_url):
         waiting = migrate.pending(built.engine)
@@ -41,6 +44,7 @@ def db_upgrade() -> None:
 
 def register(app: typer.Typer) -> None:
     app.command()(run)
-    database = typer.Typer(no_args_is_help=True, help="Database schema.")
+    database = typer.Typer(no_args_is_help=True, help="Database schema, roles and backups.")
     database.command("upgrade")(db_upgrade)
+    database_commands.register(database)
     app.add_typer(database, name="db")

@@ -3,7 +3,7 @@
 `model` says what a gap is, `rows` reads what the rules need, `rules` holds the rules of every
 kind, `compute` runs them over a scope."""
 
-from bot.gaps.compute import compute_gaps, gaps_of_integrations, open_gaps
+from bot.gaps.compute import compute_gaps, gaps_of_integrations, open_gap_counts, open_gaps
 from bot.gaps.model import SCIM_WHY, URGENCY, Gap, count_by_kind
 
 __all__ = [
@@ -13,5 +13,6 @@ __all__ = [
     "compute_gaps",
     "count_by_kind",
     "gaps_of_integrations",
+    "open_gap_counts",
     "open_gaps",
 ]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from bot.gaps.model import Gap
 from bot.gaps.rows import identity_rows, rows_of, scope, scope_of_ids
 from bot.gaps.rules import findings
 from bot.runtime import Runtime
+from storage.models import Integration
 
 
 def compute_gaps(
@@ -71,3 +73,17 @@ def open_gaps(
             integration=integration,
             owner=owner,
         )
+
+
+def open_gap_counts(runtime: Runtime) -> dict[str, int]:
+    """How many gaps of each kind are open now, over every integration (the metrics' gauge):
+    streamed and counted, never listed or sorted."""
+    with runtime.reading() as session:
+        ids = [id_ for id_ in session.exec(select(col(Integration.id))) if id_ is not None]
+        found = gaps_of_integrations(
+            session,
+            integration_ids=ids,
+            review_days=runtime.settings.review_days,
+            now=runtime.clock.now(),
+        )
+        return dict(Counter(str(gap.kind) for gap in found))

@@ -31,6 +31,11 @@ class Outcome(StrEnum):
 class Delivery:
     outcome: Outcome
     error: str | None = None
+    attempt: int = 1  # of this cycle's digest for this owner; more than 1 is a retry
+
+
+# The outcomes of a send this process tried (a raced or skipped digest was not tried here).
+_TRIED = frozenset({Outcome.SENT, Outcome.FAILED, Outcome.OWNER_GONE, Outcome.AUTH_FAILED})
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,14 @@ class Sender:
 
 
 def deliver(sender: Sender, digest: Digest) -> Delivery:
+    """Send one digest under the ledger (`_deliver`), and count the attempt."""
+    delivery = _deliver(sender, digest)
+    if delivery.outcome in _TRIED:
+        sender.runtime.metrics.nudge_tried(delivery.outcome.value, retry=delivery.attempt > 1)
+    return delivery
+
+
+def _deliver(sender: Sender, digest: Digest) -> Delivery:
     """Claim the (owner, cycle) row, post the digest, record the outcome.
 
     Each step commits on its own: a claim is visible before the message leaves, so a crash
@@ -54,7 +67,7 @@ def deliver(sender: Sender, digest: Digest) -> Delivery:
     """
     runtime = sender.runtime
     with runtime.unit_of_work() as session:
-        won = ledger.claim(
+        attempt = ledger.claim(
             session,
             owner=digest.owner,
             cycle=digest.cycle,
@@ -63,13 +76,13 @@ def deliver(sender: Sender, digest: Digest) -> Delivery:
             summary=digest.summary(),
             lease=sender.lease,
         )
-    if not won:
+    if not attempt:
         return Delivery(Outcome.RACED)
     sender.pacer.wait(digest.owner)
     try:
         posted = sender.messenger.post_digest(digest, home=sender.home)
     except (TokenRefused, RecipientGone, NotDelivered) as refusal:
-        return _refused(sender, digest, refusal)
+        return _refused(sender, digest, refusal, attempt)
     with runtime.unit_of_work() as session:
         ledger.record_sent(
             session,
@@ -79,10 +92,10 @@ def deliver(sender: Sender, digest: Digest) -> Delivery:
             ts=posted.ts,
             now=runtime.clock.now(),
         )
-    return Delivery(Outcome.SENT)
+    return Delivery(Outcome.SENT, attempt=attempt)
 
 
-def _refused(sender: Sender, digest: Digest, refusal: Exception) -> Delivery:
+def _refused(sender: Sender, digest: Digest, refusal: Exception, attempt: int) -> Delivery:
     runtime, code = sender.runtime, str(refusal)
     gone = isinstance(refusal, RecipientGone)
     with runtime.unit_of_work() as session:
@@ -92,9 +105,9 @@ def _refused(sender: Sender, digest: Digest, refusal: Exception) -> Delivery:
             remember(session, person=Person(digest.owner, None, None, is_active=False), now=now)
             mark_owner_active(session, user_id=digest.owner, active=False)
     if isinstance(refusal, TokenRefused):
-        return Delivery(Outcome.AUTH_FAILED, code)
+        return Delivery(Outcome.AUTH_FAILED, code, attempt)
     if gone:
         logger.info("owner %s is gone from Slack (%s); marked inactive", digest.owner, code)
-        return Delivery(Outcome.OWNER_GONE, code)
+        return Delivery(Outcome.OWNER_GONE, code, attempt)
     logger.warning("digest to %s failed (%s); a later run retries it", digest.owner, code)
-    return Delivery(Outcome.FAILED, code)
+    return Delivery(Outcome.FAILED, code, attempt)

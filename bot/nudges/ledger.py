@@ -76,8 +76,9 @@ def claim(
     now: datetime,
     summary: dict[str, Any],
     lease: timedelta = CLAIM_LEASE,
-) -> bool:
-    """Try to own this cycle's digest for `owner`; True if this worker won. Commits."""
+) -> int:
+    """Try to own this cycle's digest for `owner`: the attempt this worker won (1 the first
+    time, more when it retries a failed or abandoned one), or 0 if it lost. Commits."""
     values = {
         "owner": owner,
         "cycle": cycle,
@@ -93,7 +94,7 @@ def claim(
     connection = session.connection()
     if connection.execute(insert).first() is not None:
         session.commit()
-        return True
+        return 1
     # Someone holds the key. Take it over only if their attempt failed or their lease ran out;
     # the WHERE is re-checked under the row lock, so of two racing workers one updates it.
     retake = (
@@ -118,10 +119,11 @@ def claim(
             error=None,
             summary=summary,
         )
+        .returning(table.c.attempts)
     )
-    won: bool = connection.execute(retake).rowcount == 1
+    attempt = connection.execute(retake).scalar()
     session.commit()
-    return won
+    return int(attempt or 0)
 
 
 def _table() -> Any:

@@ -69,7 +69,10 @@ class _ServerThread:
     """One uvicorn server on a socket we bound ourselves, run in a daemon thread."""
 
     def __init__(self, app: Any, sock: socket.socket, name: str) -> None:
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="auto")
+        # log_config=None: uvicorn's lines go through the handler configured at start-up.
+        config = uvicorn.Config(
+            app, log_config=None, log_level="warning", access_log=False, lifespan="auto"
+        )
         self.server = uvicorn.Server(config)
         self.sock = sock
         self.thread = threading.Thread(

@@ -7,6 +7,7 @@ the failed run is then recorded in a unit of work of its own, and the owner is t
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +21,14 @@ from bot.connectors.http import RetryPolicy
 from bot.integrations import get_integration
 from bot.runtime import Runtime
 from bot.sync.pull import Progress, pull
-from bot.sync.runs import Notify, SyncOutcome, finish_run, record_failure, start_run
+from bot.sync.runs import (
+    Notify,
+    StartedRun,
+    SyncOutcome,
+    finish_run,
+    record_failure,
+    start_run,
+)
 from bot.sync.spool import SpooledSource
 from storage import integrations as integration_repo
 from storage.models import Integration
@@ -71,6 +79,24 @@ def sync_integration(
     Manages its own units of work: the sync run is recorded even when the sync fails.
     """
     started = start_run(runtime, actor=actor, integration_name=integration_name)
+    began = time.perf_counter()  # a duration, on the monotonic clock, for the metrics
+    outcome = _sync(runtime, started, notify=notify, progress=progress, retry=retry)
+    runtime.metrics.sync_finished(
+        started.integration.connector_kind or "none",
+        ok=outcome.ok,
+        seconds=time.perf_counter() - began,
+    )
+    return outcome
+
+
+def _sync(
+    runtime: Runtime,
+    started: StartedRun,
+    *,
+    notify: Notify | None,
+    progress: Progress | None,
+    retry: RetryPolicy | None,
+) -> SyncOutcome:
     integration, run_id = started.integration, started.run_id
     try:
         connector = build_connector(integration, runtime.settings, retry)

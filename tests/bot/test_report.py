@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from datetime import timedelta
+from importlib.metadata import version
 
 import pytest
 from sqlmodel import Session
@@ -97,6 +98,7 @@ def test_json_report_carries_the_chain_head_identities_and_gaps(evidence: Sessio
 
     document = json.loads(render_json(evidence, report))
 
+    assert document["generated_by"] == f"boundary-bot {version('boundary-bot')}"
     assert document["audit_chain"]["ok"] is True
     assert document["audit_chain"]["declarations"] == 1
     assert len(document["audit_chain"]["head"]) == 64

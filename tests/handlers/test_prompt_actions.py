@@ -108,20 +108,42 @@ def test_an_unexpected_failure_shows_an_error_id_and_logs_it(
     slack: Slack, slack_runtime: Runtime, client: WebClient, standin: SlackStandIn, caplog
 ) -> None:  # type: ignore[no-untyped-def]
     message = _prompt(slack_runtime, client, standin)
+    standin.fail("views.open", error="internal_error")
 
-    slack.post(
-        block_action_body(
-            user_id=OWNER,
-            action={"action_id": Action.DECLARE_WITH_NOTE, "block_id": "b", "value": "not-an-id"},
-            message=_message_json(message),
-            channel_id=message.channel,
-            response_url=standin.response_url(),
-        )
-    )
+    slack.post(_note_click(message, standin))
+    slack.settle()
 
     [response] = standin.state.responses
     error_id = response["text"].split("error id `")[1].split("`")[0]
     assert any(error_id in record.getMessage() for record in caplog.records)
+
+
+def test_a_modal_slack_no_longer_opens_gets_a_short_answer_and_a_warning(
+    slack: Slack, slack_runtime: Runtime, client: WebClient, standin: SlackStandIn, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    message = _prompt(slack_runtime, client, standin)
+    standin.fail("views.open", error="expired_trigger_id")
+
+    slack.post(_note_click(message, standin))
+    slack.settle()
+
+    [response] = standin.state.responses
+    assert "`expired_trigger_id`" in response["text"]
+    assert "error id" not in response["text"]
+    assert [r.levelname for r in caplog.records if "expired_trigger_id" in r.getMessage()] == [
+        "WARNING"
+    ]
+
+
+def _note_click(message: Message, standin: SlackStandIn) -> str:
+    first = message.blocks[3]["block_id"].split(":")[1]
+    return block_action_body(
+        user_id=OWNER,
+        action={"action_id": Action.DECLARE_WITH_NOTE, "block_id": "b", "value": first},
+        message=_message_json(message),
+        channel_id=message.channel,
+        response_url=standin.response_url(),
+    )
 
 
 def test_answering_with_a_note_records_the_note(
@@ -274,9 +296,14 @@ def test_healthz_answers_when_the_database_does(slack: Slack) -> None:
     assert slack.http.get("/healthz").status_code == 200
 
 
-def test_healthz_is_503_when_the_database_does_not(slack: Slack, slack_runtime: Runtime) -> None:
+def test_readyz_is_503_when_the_database_is_gone_and_healthz_stays_200(
+    slack: Slack, slack_runtime: Runtime
+) -> None:
     gone = slack_runtime.engine.url.set(database="/nonexistent/dir/boundary.db")
     slack_runtime.engine.dispose()
     slack_runtime.engine = make_engine(gone.render_as_string(hide_password=False))
 
-    assert slack.http.get("/healthz").status_code == 503
+    ready = slack.http.get("/readyz")
+
+    assert (ready.status_code, ready.text) == (503, "database unavailable")
+    assert slack.http.get("/healthz").status_code == 200

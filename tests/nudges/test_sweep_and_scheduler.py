@@ -40,7 +40,7 @@ def test_sweep_dry_run_prints_who_would_get_what_and_sends_nothing(
     assert standin.calls() == []
 
 
-def test_scheduler_has_the_nudge_orphan_and_sync_jobs(
+def test_scheduler_has_the_nudge_orphan_sync_and_gap_count_jobs(
     nudge_runtime: Runtime, messenger: Messenger
 ) -> None:
     scheduler = build_scheduler(nudge_runtime, messenger=messenger)
@@ -51,4 +51,5 @@ def test_scheduler_has_the_nudge_orphan_and_sync_jobs(
         "nudge-cycle": "cron[minute='*/5']",
         "orphan-check": "cron[month='*', day='*', day_of_week='*', hour='6', minute='0']",
         "connector-sync": "cron[month='*', day='*', day_of_week='*', hour='5', minute='0']",
+        "gap-count": "interval[0:10:00]",
     }

@@ -44,6 +44,7 @@ class Source(StrEnum):
     OPENAI = "openai"
     WORKOS = "workos"
     OKTA = "okta"
+    ANTHROPIC = "anthropic"
 
 
 class Lane(StrEnum):

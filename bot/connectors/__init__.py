@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from bot import validation
+from bot.connectors import anthropic
+from bot.connectors.anthropic import AnthropicConnector
 from bot.connectors.base import Connector, ConnectorError
 from bot.connectors.csv_file import CsvConnector
 from bot.connectors.http import RetryPolicy, SourceClient
@@ -31,6 +33,7 @@ class ConnectorKind(StrEnum):
     OPENAI = "openai"
     WORKOS = "workos"
     OKTA = "okta"
+    ANTHROPIC = "anthropic"
     CSV = "csv"
 
 
@@ -57,6 +60,10 @@ _SETTINGS: dict[ConnectorKind, dict[str, tuple[bool, Any]]] = {
         "url": (True, None),
         "app_id": (True, None),
         "secret_env": (False, "OKTA_API_TOKEN"),
+    },
+    ConnectorKind.ANTHROPIC: {
+        "url": (False, anthropic.DEFAULT_BASE_URL),
+        "secret_env": (False, anthropic.KEY_VARIABLE),
     },
     ConnectorKind.CSV: {"path": (True, None)},
 }
@@ -119,8 +126,7 @@ def build_connector(
         secret = settings.secret(str(secret_env))
         if secret is None:
             raise ConnectorError(f"the environment variable {secret_env} (the secret) is not set")
-        scheme = "SSWS" if kind is ConnectorKind.OKTA else "Bearer"
-        headers["Authorization"] = f"{scheme} {secret.get_secret_value()}"
+        headers.update(_auth_headers(kind, secret.get_secret_value()))
     client = SourceClient(
         base_url=str(config["url"]),
         headers=headers,
@@ -144,4 +150,13 @@ def build_connector(
         return OpenAIConnector(client)
     if kind is ConnectorKind.WORKOS:
         return WorkOSConnector(client)
+    if kind is ConnectorKind.ANTHROPIC:
+        return AnthropicConnector(client)
     return OktaConnector(client, app_id=str(config["app_id"]))
+
+
+def _auth_headers(kind: ConnectorKind, secret: str) -> dict[str, str]:
+    if kind is ConnectorKind.ANTHROPIC:
+        return anthropic.auth_headers(secret)
+    scheme = "SSWS" if kind is ConnectorKind.OKTA else "Bearer"
+    return {"Authorization": f"{scheme} {secret}"}

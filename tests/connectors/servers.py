@@ -1,5 +1,5 @@
 """Loopback servers for connector tests: a real scim2-server, and a scriptable JSON stand-in
-that answers like the OpenAI, WorkOS and Okta APIs."""
+that answers like the OpenAI, WorkOS, Okta and Claude Admin APIs."""
 
 from __future__ import annotations
 
@@ -71,6 +71,9 @@ class StandIn:
     routes: dict[str, Route] = field(default_factory=dict)
     faults: dict[str, list[Reply]] = field(default_factory=dict)
     requests: list[tuple[str, str]] = field(default_factory=list)  # (path, Authorization)
+    headers: list[dict[str, str]] = field(default_factory=list)  # each request's, names lower-case
+    # Answers first when it returns a Reply (an API that checks its own auth headers).
+    gate: Callable[[dict[str, str]], Reply | None] | None = None
 
     def reply(self, path: str, query: dict[str, list[str]], raw_url: str) -> Reply:
         pending = self.faults.get(path)
@@ -90,7 +93,10 @@ def stand_in() -> Iterator[StandIn]:
         def do_GET(self) -> None:
             parts = urlsplit(self.path)
             state.requests.append((parts.path, self.headers.get("Authorization", "")))
-            answer = state.reply(parts.path, parse_qs(parts.query), self.path)
+            received = {name.lower(): value for name, value in self.headers.items()}
+            state.headers.append(received)
+            refused = state.gate(received) if state.gate is not None else None
+            answer = refused or state.reply(parts.path, parse_qs(parts.query), self.path)
             body = answer.raw if answer.raw is not None else json.dumps(answer.body).encode()
             self.send_response(answer.status)
             self.send_header("Content-Type", "application/json")

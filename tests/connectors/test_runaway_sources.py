@@ -1,6 +1,7 @@
 """Runaway and oversized sources against loopback stand-ins: a SCIM server that sends page 1
-forever, a cursor API that repeats its cursor, one that never stops saying "more", and a page
-too large to hold are each stopped early; the sync fails and nobody is marked inactive."""
+forever, cursor APIs (OpenAI's `after`, the Claude Admin API's `after_id`) that repeat their
+cursor, one that never stops saying "more", and a page too large to hold are each stopped early;
+the sync fails and nobody is marked inactive."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from bot.connectors import ConnectorKind
 from bot.runtime import Runtime
 from bot.sync import SyncOutcome, sync_integration
 from storage.vocabulary import IdentityStatus, Layer
+from tests.connectors import anthropic_server
 from tests.connectors.helpers import connected, identities, no_wait_retry
 from tests.connectors.servers import Reply, StandIn, cursor_pages, stand_in
 from tests.connectors.test_openai import KEY, VARIABLE, openai_routes
@@ -103,6 +105,34 @@ def test_a_cursor_api_that_repeats_its_cursor_is_stopped(
     assert "repeated a cursor" in (outcome.error or "")
     assert next(pages) <= 3
     assert _all_active(runtime, "openai", before)
+
+
+def test_an_anthropic_list_that_repeats_its_last_id_is_stopped(
+    runtime: Runtime, owner: Actor, api: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(anthropic_server.VARIABLE, anthropic_server.KEY)
+    anthropic_server.anthropic_routes(api)
+    connected(
+        runtime, owner, "claude", Layer.PLATFORM, ConnectorKind.ANTHROPIC,
+        url=api.base_url + "v1/", secret_env=anthropic_server.VARIABLE,
+    )  # fmt: skip
+    assert _sync(runtime, owner, "claude").ok
+    before = {key: i.status for key, i in _identities(runtime, "claude").items()}
+    pages = count()
+
+    def looping(_query: dict[str, list[str]], _url: str) -> Reply:
+        n = next(pages)  # a fresh key each time, but always the same last_id
+        data = [anthropic_server.api_key(f"loop{n}", "active", "user_01", None)]
+        return Reply(body={"data": data, "has_more": True, "first_id": "x", "last_id": "x"})
+
+    api.routes["/v1/organizations/api_keys"] = looping
+
+    outcome = _sync(runtime, owner, "claude")
+
+    assert not outcome.ok
+    assert "repeated a cursor" in (outcome.error or "")
+    assert next(pages) <= 3
+    assert {key: i.status for key, i in _identities(runtime, "claude").items()} == before
 
 
 def _identities(runtime: Runtime, name: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ BENCHMARKS = {
     "foundation": "who lookups, CSV import and gap computation vs raw SQL (SQLite, PostgreSQL)",
     "slack_http": "signed /boundary who over HTTP vs a raw ASGI app and a bare bolt app",
     "nudges": "planning a nudge cycle, and sending digests to a rate-limiting stand-in",
+    "attack": "hostile requests by family against the real bot process (SQLite, PostgreSQL)",
     "scim_sync": "syncing SCIM users from a loopback scim2-server vs bare httpx paging",
 }
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot import declaration_queue
-from bot.authorization import Actor
+from bot.authorization import Actor, require_steward
 from bot.declaration_queue import QueuePage
+from bot.integrations import get_integration
 from bot.runtime import Runtime
 
 # One prompt per integration; an owner of many integrations gets the busiest few, and the App
@@ -68,3 +69,10 @@ def identity_label(runtime: Runtime, *, actor: Actor, identity_id: int) -> str:
     does not exist, NotAllowed for anyone but its integration's stewards)."""
     with runtime.reading() as session:
         return declaration_queue.identity_label(session, actor=actor, identity_id=identity_id)
+
+
+def check_steward(runtime: Runtime, *, actor: Actor, integration: str) -> None:
+    """NotFound or NotAllowed unless the actor may declare in the integration: the forms that
+    declare open only for those who may submit them."""
+    with runtime.reading() as session:
+        require_steward(actor, get_integration(session, integration))

@@ -25,6 +25,9 @@ from handlers.payloads import (
     mappings,
     user_id,
 )
+from handlers.payloads import (
+    identity_id as identity_in,
+)
 from handlers.review_prompt import (
     check_shown,
     message_place,
@@ -59,13 +62,13 @@ def declare(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
 
 def open_note(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     """The note modal names the identity, so only those who may declare it get it."""
-    identity_id = int(str(_action(body).get("value", "0")))
+    shown = identity_in(_action(body).get("value"))
     place = message_place(body)
-    check_shown(place, identity_id)
+    check_shown(place, shown)
     actor = actor_of(context, user_id(body))
     with known_identity():
-        label = prompt.identity_label(runtime_of(context), actor=actor, identity_id=identity_id)
-    view = declare_note_modal(identity_id=identity_id, label=label, place=place)
+        label = prompt.identity_label(runtime_of(context), actor=actor, identity_id=shown)
+    view = declare_note_modal(identity_id=shown, label=label, place=place)
     plan(context, "open", trigger_id=body.get("trigger_id"), view=view)
     ack()
 
@@ -75,6 +78,9 @@ def open_apply(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     place = message_place(body)
     if place["integration"] and integration != place["integration"]:
         raise Malformed("an integration the message does not show")
+    prompt.check_steward(
+        runtime_of(context), actor=actor_of(context, user_id(body)), integration=integration
+    )
     view = apply_remaining_modal(integration=integration, place=place)
     plan(context, "open", trigger_id=body.get("trigger_id"), view=view)
     ack()

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bench.hostile import FORBIDDEN, SLACK_SYNTAX
 from bot.authorization import Actor
 from bot.identities import add_identity
 from bot.integrations import register_integration
@@ -27,45 +28,6 @@ from tests.support.slack_requests import command_body
 
 EXAMPLES = int(os.environ.get("BOUNDARY_FUZZ_EXAMPLES", "60"))
 
-# What the bot must never send from what someone typed: Slack renders these as notifications
-# of a whole channel or group, or as links whose label hides where they go.
-FORBIDDEN = ("<!channel", "<!here", "<!everyone", "<!subteam", "<http", "<mailto", "<#")
-
-SLACK_SYNTAX = [
-    "<!channel>",
-    "<!here>",
-    "<!everyone>",
-    "<!here|here>",
-    "<!subteam^S0TEAM01|@team>",
-    "<@U0OWNER01>",
-    "<@U0OWNER01|dana>",
-    "<#C0GENERAL|general>",
-    "<https://evil.example|verify>",
-    "<http://acme.com|acme.com>",
-    "<mailto:dev@acme.com|dev@acme.com>",
-    "&lt;!channel&gt;",
-    "&lt;!here&gt;",
-    "&lt;!subteam^S0TEAM01&gt;",
-    "&lt;https://evil.example|verify&gt;",
-    "&lt;#C0GENERAL&gt;",
-    "&amp;lt;!channel&amp;gt;",
-    "&lt;",
-    "&gt;",
-    "&amp;",
-    "&",
-    "=",
-    "payload",
-    "payload=",
-    "domain:",
-    "role:",
-    "kind:",
-    "backup",
-    "platform",
-    "application",
-    "workforce",
-    "customer",
-    "acme",
-]
 
 _characters = st.characters(blacklist_categories=("Cs",))  # unicode, control characters too
 _word = st.text(_characters, min_size=1, max_size=12)

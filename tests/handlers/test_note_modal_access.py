@@ -1,6 +1,7 @@
 """ "Answer with a note…" opens a modal that names the identity (`u1@acme.com in az-app`): only
 someone who may declare it (owner, backup owner, admin) gets it; anyone else gets the usual
-refusal and no modal, whichever identity id the click carries."""
+refusal and no modal, whichever identity id the click carries. "Apply one lane to all
+remaining…" opens only for them too."""
 
 from __future__ import annotations
 
@@ -39,7 +40,14 @@ def _prompt(runtime: Runtime, client: WebClient, standin: SlackStandIn) -> tuple
     return message, identity.id or 0
 
 
-def _note_click(user: str, identity_id: int, message: Message | None, standin: SlackStandIn) -> str:
+def _note_click(
+    user: str,
+    identity_id: int,
+    message: Message | None,
+    standin: SlackStandIn,
+    *,
+    action: dict[str, Any] | None = None,
+) -> str:
     payload: dict[str, Any] = {
         "type": "block_actions",
         "team": {"id": TEAM_ID},
@@ -47,7 +55,8 @@ def _note_click(user: str, identity_id: int, message: Message | None, standin: S
         "api_app_id": APP_ID,
         "trigger_id": f"{secrets.randbelow(10**10)}.1.{secrets.token_hex(16)}",
         "actions": [
-            {
+            action
+            or {
                 "action_id": Action.DECLARE_WITH_NOTE,
                 "block_id": f"identity-actions:{identity_id}",
                 "value": str(identity_id),
@@ -110,3 +119,25 @@ def test_a_stranger_sending_any_identity_id_without_the_message_learns_nothing(
     assert [a.status_code for a in answers] == [200, 200]
     assert _opened(standin) == []
     assert "u1@acme.com" not in "".join(a.text for a in answers)
+
+
+@pytest.mark.parametrize(("user", "opens"), [(OWNER, True), (ADMIN, True), (STRANGER, False)])
+def test_the_apply_remaining_form_opens_only_for_those_who_may_submit_it(
+    slack: Slack,
+    slack_runtime: Runtime,
+    client: WebClient,
+    standin: SlackStandIn,
+    user: str,
+    opens: bool,
+) -> None:
+    message, identity_id = _prompt(slack_runtime, client, standin)
+    apply = {"action_id": Action.APPLY_REMAINING, "block_id": "navigation", "value": "az-app"}
+
+    answer = slack.post(_note_click(user, identity_id, message, standin, action=apply))
+    slack.settle()
+
+    assert answer.status_code == 200
+    assert [v["callback_id"] for v in _opened(standin)] == ([View.APPLY_REMAINING] if opens else [])
+    refusals = [r["text"] for r in standin.state.responses]
+    assert len(refusals) == (0 if opens else 1)
+    assert opens or "Only the owner of `az-app`" in refusals[0]

@@ -65,6 +65,8 @@ def build_report(
     review_days: int,
     integration: str | None = None,
     now: datetime,
+    unused_days: int = 90,
+    admin_review_days: int = 30,
 ) -> Report:
     names = (
         [get_integration(session, integration).name]
@@ -79,7 +81,12 @@ def build_report(
         chain_count=check.count,
         chain_head=check.head_hash,
         gaps=compute_gaps(
-            session, review_days=review_days, now=now, integration=names[0] if integration else None
+            session,
+            review_days=review_days,
+            now=now,
+            integration=names[0] if integration else None,
+            unused_days=unused_days,
+            admin_review_days=admin_review_days,
         ),
         scope=names[0] if integration else None,
     )
@@ -173,4 +180,6 @@ def evidence_summary(runtime: Runtime, *, integration: str | None = None) -> Rep
             review_days=runtime.settings.review_days,
             integration=integration,
             now=runtime.clock.now(),
+            unused_days=runtime.settings.unused_days,
+            admin_review_days=runtime.settings.admin_review_days,
         )

@@ -38,6 +38,12 @@ class Settings(BaseSettings):
         default=None, validation_alias="BOUNDARY_ESCALATION_CHANNEL"
     )
     review_days: int = Field(default=90, ge=1, le=3650, validation_alias="BOUNDARY_REVIEW_DAYS")
+    # A key, service account or bot not used for this long is an `unused` gap.
+    unused_days: int = Field(default=90, ge=1, le=3650, validation_alias="BOUNDARY_UNUSED_DAYS")
+    # Organisation admin keys are reviewed on this shorter interval (`admin-key` gap).
+    admin_review_days: int = Field(
+        default=30, ge=1, le=3650, validation_alias="BOUNDARY_ADMIN_REVIEW_DAYS"
+    )
     # Cron expressions (minute hour day month day-of-week). The nudge cycle is evaluated in
     # each owner's own Slack time zone; the others in UTC.
     nudge_schedule: str = Field(

@@ -77,6 +77,10 @@ class GapKind(StrEnum):
     CROSS_LANE = "cross-lane"
     ORPHAN = "orphan"
     REMOVE = "remove"
+    UNUSED = "unused"
+    OWNER_LEFT = "owner-left"
+    OWNERLESS = "ownerless"
+    ADMIN_KEY = "admin-key"
 
 
 class NudgeState(StrEnum):

@@ -38,6 +38,8 @@ def report_command(
             review_days=built.settings.review_days,
             integration=integration,
             now=built.clock.now(),
+            unused_days=built.settings.unused_days,
+            admin_review_days=built.settings.admin_review_days,
         )
         render = report.render_csv if output_format is ReportFormat.CSV else report.render_json
         text = render(session, evidence)

@@ -62,6 +62,8 @@ def gaps(
         found = compute_gaps(
             session,
             review_days=built.settings.review_days,
+            unused_days=built.settings.unused_days,
+            admin_review_days=built.settings.admin_review_days,
             integration=integration.strip().lower() if integration else None,
             owner=owner,
             now=built.clock.now(),

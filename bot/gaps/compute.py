@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from bot.gaps.keys import KeyIntervals, key_findings
 from bot.gaps.model import Gap
 from bot.gaps.rows import identity_rows, rows_of, scope, scope_of_ids
 from bot.gaps.rules import findings
@@ -22,9 +23,12 @@ def compute_gaps(
     now: datetime,
     integration: str | None = None,
     owner: str | None = None,
+    unused_days: int = 90,
+    admin_review_days: int = 30,
 ) -> list[Gap]:
     """Every open gap in scope (all integrations, one integration, or one owner's), most
-    urgent first.
+    urgent first. `unused_days` and `admin_review_days` are the non-human identities'
+    intervals (`BOUNDARY_UNUSED_DAYS`, `BOUNDARY_ADMIN_REVIEW_DAYS`).
 
     Identities stream through one pass; only gaps are kept, so memory grows with the
     findings, not with the inventory.
@@ -36,12 +40,20 @@ def compute_gaps(
         return []
     rows = identity_rows(session, list(in_scope), stale_before)
     gaps = list(findings(session, in_scope, rows))
+    intervals = KeyIntervals(moment, unused_days, admin_review_days)
+    gaps.extend(key_findings(session, in_scope, intervals))
     gaps.sort(key=lambda gap: (gap.urgency, gap.integration, gap.identity or ""))
     return gaps
 
 
 def gaps_of_integrations(
-    session: Session, *, integration_ids: Iterable[int], review_days: int, now: datetime
+    session: Session,
+    *,
+    integration_ids: Iterable[int],
+    review_days: int,
+    now: datetime,
+    unused_days: int = 90,
+    admin_review_days: int = 30,
 ) -> Iterable[Gap]:
     """The open gaps of these integrations, streamed in no particular order: what
     `compute_gaps` finds for them, for a caller that knows which integrations it needs and
@@ -58,6 +70,7 @@ def gaps_of_integrations(
     yield from findings(
         session, in_scope, rows_of(session, list(in_scope), stale_before, everything=everything)
     )
+    yield from key_findings(session, in_scope, KeyIntervals(now, unused_days, admin_review_days))
 
 
 def open_gaps(
@@ -72,6 +85,8 @@ def open_gaps(
             now=runtime.clock.now(),
             integration=integration,
             owner=owner,
+            unused_days=runtime.settings.unused_days,
+            admin_review_days=runtime.settings.admin_review_days,
         )
 
 
@@ -85,5 +100,7 @@ def open_gap_counts(runtime: Runtime) -> dict[str, int]:
             integration_ids=ids,
             review_days=runtime.settings.review_days,
             now=runtime.clock.now(),
+            unused_days=runtime.settings.unused_days,
+            admin_review_days=runtime.settings.admin_review_days,
         )
         return dict(Counter(str(gap.kind) for gap in found))

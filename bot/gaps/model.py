@@ -12,10 +12,14 @@ from storage.vocabulary import GapKind, ScimStatus
 URGENCY: tuple[GapKind, ...] = (
     GapKind.ORPHAN,
     GapKind.REMOVE,
+    GapKind.OWNER_LEFT,
+    GapKind.ADMIN_KEY,
     GapKind.CROSS_LANE,
     GapKind.LANE_MISMATCH,
     GapKind.SCIM,
     GapKind.SSO,
+    GapKind.OWNERLESS,
+    GapKind.UNUSED,
     GapKind.UNDECLARED,
     GapKind.STALE,
 )

@@ -79,6 +79,8 @@ def run_cycle(
             session,
             schedule=settings.nudge_schedule,
             review_days=settings.review_days,
+            unused_days=settings.unused_days,
+            admin_review_days=settings.admin_review_days,
             escalate_after=settings.escalate_after,
             people=people,
             candidates=candidates,

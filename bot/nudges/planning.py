@@ -90,6 +90,8 @@ def plan_cycle(
     force: bool = False,
     lease: timedelta = ledger.CLAIM_LEASE,
     candidates: Sequence[str] | None = None,
+    unused_days: int = 90,
+    admin_review_days: int = 30,
 ) -> Plan:
     """Who is due at `now`, and what each of them is told. `candidates` are the owners when
     the caller has just read them (`owners`)."""
@@ -113,7 +115,14 @@ def plan_cycle(
     _drop_snoozed(session, plan, open_to_send)
     if not open_to_send:
         return plan  # the common tick: nobody due, so the gaps are not computed at all
-    drafts = _drafts(session, open_to_send, review_days=review_days, now=now)
+    drafts = _drafts(
+        session,
+        open_to_send,
+        review_days=review_days,
+        now=now,
+        unused_days=unused_days,
+        admin_review_days=admin_review_days,
+    )
     plan.nothing_open = sorted(owner for owner in open_to_send if owner not in drafts)
     with_items = sorted(drafts)
     streak = streaks(session, owners=with_items, limit=escalate_after)
@@ -147,7 +156,13 @@ def _drop_snoozed(session: Session, plan: Plan, open_to_send: dict[str, Due]) ->
 
 
 def _drafts(
-    session: Session, open_to_send: dict[str, Due], *, review_days: int, now: datetime
+    session: Session,
+    open_to_send: dict[str, Due],
+    *,
+    review_days: int,
+    now: datetime,
+    unused_days: int,
+    admin_review_days: int,
 ) -> dict[str, DigestDraft]:
     """The gaps of the owners being sent to, computed once for all of them (not per owner, and
     not for the integrations of owners who are not due) and summarised as they stream past."""
@@ -157,6 +172,8 @@ def _drafts(
         integration_ids=integrations_of(session, owners=open_to_send),
         review_days=review_days,
         now=now,
+        unused_days=unused_days,
+        admin_review_days=admin_review_days,
     ):
         draft = drafts.get(gap.owner)
         if draft is None:

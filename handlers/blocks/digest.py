@@ -19,6 +19,10 @@ KIND_LABELS = {
     "sso": "SSO gap",
     "undeclared": "undeclared",
     "stale": "stale declaration",
+    "unused": "unused key or account",
+    "owner-left": "owner left",
+    "ownerless": "no human owner",
+    "admin-key": "admin key due for review",
 }
 
 

@@ -22,6 +22,7 @@ from storage.vocabulary import (
     IdentityStatus,
     Layer,
     ScimStatus,
+    Source,
     SsoStatus,
 )
 from tests.conftest import NOW, OWNER
@@ -94,7 +95,36 @@ def every_kind(session: Session, owner: Actor, admin: Actor) -> Session:
     _identity(session, admin, "wiki", "editor@corp.com", human)
     mark_owner_active(session, user_id=GONE, active=False)
     session.flush()
+    _key_gaps(session, owner)
     return session
+
+
+def _key_gaps(session: Session, owner: Actor) -> None:
+    """OpenAI keys and accounts with the gaps of non-human identities: unused, owner-left,
+    ownerless and admin-key."""
+    platform = session.exec(select(Integration).where(Integration.name == "openai-platform")).one()
+    long_ago = NOW - timedelta(days=365)
+
+    def key(external_id: str, **fields: object) -> Identity:
+        defaults: dict[str, object] = {"kind": IdentityKind.API_KEY, "source": Source.OPENAI}
+        identity = Identity(
+            integration_id=platform.id or 0,
+            external_id=external_id,
+            first_seen_at=long_ago,
+            last_seen_at=NOW,
+            **{**defaults, **fields},
+        )
+        session.add(identity)
+        session.flush()
+        return identity
+
+    key("key-never-used", owned_by="dev0@corp.com")
+    key("user-left", kind=IdentityKind.HUMAN, status=IdentityStatus.INACTIVE)
+    key("key-owner-left", owned_by="user-left", last_used_at=NOW)
+    key("sa-no-owner", kind=IdentityKind.SERVICE_ACCOUNT)
+    admin_key = key("admin-key", role="admin", owned_by="dev0@corp.com", last_used_at=NOW)
+    when = NOW - timedelta(days=40)
+    declare(session, actor=owner, identity_id=admin_key.id or 0, answer=Answer.WORKFORCE, now=when)
 
 
 def _ids(session: Session, *names: str) -> list[int]:

@@ -23,6 +23,10 @@ IDENTITY_VIEW_COLUMNS: tuple[Any, ...] = (
     col(Identity.source),
     col(Identity.owned_by),
     col(Identity.last_used_at),
+    col(Identity.source_created_at),
+    col(Identity.expires_at),
+    col(Identity.scopes),
+    col(Identity.container),
     col(Identity.first_seen_at),
     col(Identity.last_seen_at),
     col(Integration.name).label("integration"),
@@ -126,6 +130,10 @@ _UPSERT_COLUMNS: tuple[Any, ...] = (
     col(Identity.status),
     col(Identity.owned_by),
     col(Identity.last_used_at),
+    col(Identity.source_created_at),
+    col(Identity.expires_at),
+    col(Identity.scopes),
+    col(Identity.container),
 )
 
 

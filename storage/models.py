@@ -89,6 +89,12 @@ class Identity(SQLModel, table=True):
     # Who owns a key or service account at the source (an email or a source user id).
     owned_by: str | None = Field(default=None, max_length=320)
     last_used_at: datetime | None = _when(nullable=True)
+    # What the source reports of a key or service account (NULL: it does not say).
+    source_created_at: datetime | None = _when(nullable=True)
+    expires_at: datetime | None = _when(nullable=True)
+    scopes: str | None = Field(default=None, max_length=255)
+    # The project (OpenAI) or workspace (Anthropic) it belongs to, by name.
+    container: str | None = Field(default=None, max_length=255)
     source: Source = Field(default=Source.MANUAL, sa_type=enum_type(Source, "source"))
     first_seen_at: datetime = _when()
     last_seen_at: datetime = _when()

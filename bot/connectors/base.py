@@ -26,6 +26,10 @@ class SourceIdentity:
     status: IdentityStatus = IdentityStatus.ACTIVE
     last_used_at: datetime | None = None
     owned_by: str | None = None
+    created_at: datetime | None = None
+    expires_at: datetime | None = None
+    scopes: str | None = None
+    container: str | None = None
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,10 @@ def _upsert_page(
             "status": identity.status,
             "last_used_at": identity.last_used_at,
             "owned_by": identity.owned_by,
+            "source_created_at": identity.created_at,
+            "expires_at": identity.expires_at,
+            "scopes": identity.scopes,
+            "container": identity.container,
             "source": source,
         }
         current = existing.get(external_id)

@@ -181,19 +181,50 @@ def _serve_http(runtime: Runtime, client: WebClient, received: list[int]) -> Non
 
     if received:
         return  # stopped while starting up, before uvicorn took over the signals
-    port = runtime.settings.port
-    logger.info("serving Slack over HTTP on %s:%d%s", BIND_HOST, port, EVENTS_PATH)
+    settings = runtime.settings
+    workers = settings.http_workers
+    logger.info(
+        "serving Slack over HTTP on %s:%d%s (%s)",
+        BIND_HOST,
+        settings.port,
+        EVENTS_PATH,
+        "one process" if workers == 1 else f"{workers} worker processes",
+    )
+    # Only reached once check_bot_token has passed.
+    if workers == 1:
+        app: Any = build_asgi_app(runtime, client=client, slack_token_accepted=True)
+        factory = False
+    else:
+        # uvicorn's own supervisor spawns the workers; each imports this module and builds its
+        # app from the same settings (the environment). The scheduler stays in this process,
+        # so there is one per host whatever the worker count (the nudge ledger makes replicas
+        # on other hosts safe too).
+        app, factory = f"{__name__}:{worker_app.__name__}", True
     uvicorn.run(
-        # Only reached once check_bot_token has passed.
-        build_asgi_app(runtime, client=client, slack_token_accepted=True),
+        app,
+        factory=factory,
+        workers=workers if workers > 1 else None,
         host=BIND_HOST,
-        port=port,
+        port=settings.port,
         # uvicorn's loggers go through our handler and format (bot/logs.py), not its own.
         log_config=None,
-        log_level=runtime.settings.log_level.lower(),
+        log_level=settings.log_level.lower(),
         access_log=False,
         timeout_graceful_shutdown=10,
     )
+
+
+def worker_app() -> Starlette:
+    """The ASGI app of one uvicorn worker process (BOUNDARY_HTTP_WORKERS > 1): settings from
+    the environment the supervisor passed on, its own engine and metrics, no scheduler. The
+    supervisor checked the bot token before spawning it."""
+    from bot.logs import configure_logging
+    from bot.settings import load_settings
+
+    settings = load_settings()
+    configure_logging(settings)
+    runtime = Runtime.build(settings)
+    return build_asgi_app(runtime, client=make_client(settings), slack_token_accepted=True)
 
 
 def _serve_socket_mode(runtime: Runtime, client: WebClient, received: list[int]) -> None:

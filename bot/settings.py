@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     slack_api_url: str = Field(default="https://slack.com/api/", validation_alias="SLACK_API_URL")
     database_url: str = Field(default=DEFAULT_DATABASE_URL, validation_alias="DATABASE_URL")
     port: int = Field(default=3000, ge=1, le=65535, validation_alias="PORT")
+    # HTTP mode: uvicorn worker processes sharing the port and the database (docs/deployment.md).
+    http_workers: int = Field(default=1, ge=1, le=64, validation_alias="BOUNDARY_HTTP_WORKERS")
     admins: Annotated[frozenset[str], NoDecode] = Field(
         default=frozenset(), validation_alias="BOUNDARY_ADMINS"
     )

@@ -90,9 +90,26 @@ def _integration_rows(count: int, owners: int, now: datetime) -> Iterator[dict[s
 
 
 def identity_row(
-    number: int, *, integrations: int, identities: int, now: datetime
+    number: int,
+    *,
+    integrations: int,
+    identities: int,
+    now: datetime,
+    non_human_share: float | None = None,
 ) -> dict[str, Any]:
-    """The identity with this 1-based number; integration `number % integrations + 1`."""
+    """The identity with this 1-based number; integration `number % integrations + 1`.
+
+    With `non_human_share`, that share of the identities are keys, service accounts and bots
+    as an AI platform reports them (see `_non_human`); without it, the KINDS mix of CSV rows.
+    """
+    if non_human_share is not None and not _human_kind(number, non_human_share):
+        return _non_human(
+            number,
+            integrations=integrations,
+            identities=identities,
+            now=now,
+            share=non_human_share,
+        )
     kind = KINDS[number % len(KINDS)]
     human = kind == "human"
     return {
@@ -108,6 +125,62 @@ def identity_row(
         "last_used_at": now - timedelta(hours=number % 5000),
         "source": "csv",
         "first_seen_at": now,
+        "last_seen_at": now,
+        "current_declaration_id": None,
+    }
+
+
+NON_HUMAN_KINDS = ("api_key", "api_key", "api_key", "service_account", "bot")
+
+
+def _human_kind(number: int, non_human_share: float) -> bool:
+    """Whether identity `number` is one of the mix's people (or groups), not a key."""
+    return (number * 37) % 100 >= round(non_human_share * 100)
+
+
+def _person_near(number: int, integrations: int, identities: int, share: float) -> int | None:
+    """The nearest other identity of the same integration that is a person."""
+    for step in range(1, identities // integrations + 1):
+        for candidate in (number - step * integrations, number + step * integrations):
+            if not 1 <= candidate <= identities:
+                continue
+            if _human_kind(candidate, share) and KINDS[candidate % len(KINDS)] == "human":
+                return candidate
+    return None
+
+
+def _non_human(
+    number: int, *, integrations: int, identities: int, now: datetime, share: float
+) -> dict[str, Any]:
+    """A key, service account or bot from the OpenAI connector, so that every key rule reads
+    its fields: owners that are people of the integration (some gone, some not people, some
+    absent), last use spread over 400 days (a tenth never used), and one admin key in 50."""
+    kind = NON_HUMAN_KINDS[number % len(NON_HUMAN_KINDS)]
+    pick = (number * 13) % 100
+    integration_id = number % integrations + 1
+    # The owner is a person of the same integration, by external id (some of them inactive:
+    # every 20th identity is), sometimes a name the source no longer lists, sometimes nobody.
+    person = _person_near(number, integrations, identities, share)
+    if pick < 80 and person is not None:
+        owner: str | None = f"ext-{person:08d}"
+    elif pick < 90:
+        owner = f"gone-{number:08d}"
+    else:
+        owner = None
+    never_used = (number * 7) % 10 == 0
+    return {
+        "id": number,
+        "integration_id": integration_id,
+        "external_id": f"ext-{number:08d}",
+        "display_name": f"Key {number}",
+        "email": None,
+        "kind": kind,
+        "role": "admin" if kind == "api_key" and number % 50 == 0 else "project: api key",
+        "status": "inactive" if number % 20 == 0 else "active",
+        "owned_by": owner,
+        "last_used_at": None if never_used else now - timedelta(hours=number % 9600),
+        "source": "openai",
+        "first_seen_at": now - timedelta(days=number % 400),
         "last_seen_at": now,
         "current_declaration_id": None,
     }
@@ -187,6 +260,7 @@ def seed(
     owners: int | None = None,
     declared_share: float = 0.8,
     now: datetime = SEED_NOW,
+    non_human_share: float | None = None,
 ) -> SeedSummary:
     """Fill an empty, migrated database; deterministic for the same arguments."""
     started = time.perf_counter()
@@ -233,7 +307,13 @@ def seed(
             connection,
             identity_table,
             (
-                identity_row(n, integrations=integrations, identities=identities, now=now)
+                identity_row(
+                    n,
+                    integrations=integrations,
+                    identities=identities,
+                    now=now,
+                    non_human_share=non_human_share,
+                )
                 for n in range(1, identities + 1)
             ),
         )

@@ -34,10 +34,12 @@ from urllib.parse import urlencode
 import httpx
 from slack_sdk.signature import SignatureVerifier
 
+from bench.foundation import database
 from bench.seed import identity_email, integration_name, migrated_engine, owner_id, seed
 from bot.playground.standin import SlackStandIn
 
 SECRET = "bench-signing-secret"
+SLACK_LIMIT_SECONDS = 3.0
 TOKEN = "xoxb-bench-token"
 
 
@@ -101,12 +103,22 @@ class Result:
     errors: int
     seconds: float
     name: str = ""
+    slowest_ms: float = 0.0
+    over_limit: int = 0
 
     @classmethod
     def of(cls, latencies: list[float], errors: int, seconds: float) -> Result:
         ordered = sorted(latencies) or [0.0]
         p99 = ordered[min(int(len(ordered) * 0.99), len(ordered) - 1)]
-        return cls(statistics.median(ordered) * 1000, p99 * 1000, len(latencies), errors, seconds)
+        return cls(
+            statistics.median(ordered) * 1000,
+            p99 * 1000,
+            len(latencies),
+            errors,
+            seconds,
+            slowest_ms=ordered[-1] * 1000,
+            over_limit=sum(1 for latency in ordered if latency > SLACK_LIMIT_SECONDS),
+        )
 
     @classmethod
     def summary(cls, p50: float, p99: float, total: int, errors: int, seconds: float) -> Result:
@@ -115,9 +127,15 @@ class Result:
     def row(self) -> str:
         rate = self.requests / self.seconds if self.seconds else 0
         return (
-            f"| {self.name:<28} | {self.p50_ms:8.1f} | {self.p99_ms:8.1f} | {rate:9.0f}"
+            f"| {self.name:<34} | {self.p50_ms:8.1f} | {self.p99_ms:8.1f} | {rate:9.0f}"
             f" | {self.requests:8d} | {self.errors:6d} |"
         )
+
+
+HEADER = (
+    "| server                             | p50 (ms) | p99 (ms) | req/s     | requests | errors |\n"
+    "|------------------------------------|----------|----------|-----------|----------|--------|"
+)
 
 
 def _body(text: str, n: int) -> str:
@@ -137,7 +155,7 @@ def _body(text: str, n: int) -> str:
 
 
 async def _load(
-    port: int, queries: list[str], requests: int, concurrency: int
+    port: int, queries: list[str], requests: int, concurrency: int, offset: int = 0
 ) -> tuple[list[float], int, float]:
     verifier = SignatureVerifier(SECRET)
     latencies: list[float] = []
@@ -151,7 +169,7 @@ async def _load(
         async def worker() -> None:
             nonlocal errors
             for n in counter:
-                body = _body("who " + queries[n % len(queries)], n)
+                body = _body("who " + queries[n % len(queries)], n + offset)
                 stamp = str(int(time.time()))
                 headers = {
                     "Content-Type": "application/x-www-form-urlencoded",
@@ -274,17 +292,28 @@ def _run(
     queries: list[str],
     args: argparse.Namespace,
     workdir: str,
+    bursts: list[Result] | None = None,
 ) -> Result:
+    """One server under the load; with `bursts`, then a burst of `--burst` simultaneous
+    commands (each on its own connection, all sent at once) appended to it."""
     process = subprocess.Popen(command, env=env, cwd=workdir)
     try:
         _wait(port, process, path)
         asyncio.run(_load(port, queries, min(200, args.requests), args.concurrency))  # warm-up
         if args.client == "wrk":
-            return replace(_wrk(port, queries, args, workdir), name=name)
-        latencies, errors, seconds = asyncio.run(
-            _load(port, queries, args.requests, args.concurrency)
-        )
-        return replace(Result.of(latencies, errors, seconds), name=name)
+            result = replace(_wrk(port, queries, args, workdir), name=name)
+        else:
+            latencies, errors, seconds = asyncio.run(
+                _load(port, queries, args.requests, args.concurrency)
+            )
+            result = replace(Result.of(latencies, errors, seconds), name=name)
+        if bursts is not None and args.burst:
+            time.sleep(1)  # let the last of the load drain
+            latencies, errors, seconds = asyncio.run(
+                _load(port, queries, args.burst, args.burst, offset=10_000_000)
+            )
+            bursts.append(replace(Result.of(latencies, errors, seconds), name=name))
+        return result
     finally:
         process.terminate()
         process.wait(timeout=15)
@@ -302,6 +331,28 @@ def main() -> None:
         default="wrk" if shutil.which("wrk") else "httpx",
         help="the load generator (default: wrk when installed)",
     )
+    parser.add_argument(
+        "--backend",
+        choices=("sqlite", "postgres"),
+        default="sqlite",
+        help="the bot's database (postgres: a scratch database on --postgres)",
+    )
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("BOUNDARY_TEST_POSTGRES_URL"),
+        help="admin URL of a PostgreSQL server (default: BOUNDARY_TEST_POSTGRES_URL)",
+    )
+    parser.add_argument(
+        "--workers",
+        default="1",
+        help="comma-separated BOUNDARY_HTTP_WORKERS values to run the bot with, e.g. 1,2",
+    )
+    parser.add_argument(
+        "--burst",
+        type=int,
+        default=200,
+        help="after each bot run, this many simultaneous commands at once (0: none)",
+    )
     parser.add_argument("--serve", choices=["raw", "bolt"], help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--api-url", default="", help=argparse.SUPPRESS)
@@ -310,8 +361,15 @@ def main() -> None:
         _serve(args.serve, args.port, args.api_url)
         return
 
+    if args.backend == "postgres" and not args.postgres:
+        parser.error("--backend postgres needs --postgres URL or BOUNDARY_TEST_POSTGRES_URL")
     workdir = tempfile.mkdtemp(prefix="bench-slack-")
-    url = f"sqlite:///{Path(workdir) / 'bench.db'}"
+    with database(args.backend, args.postgres, "slack_http") as url:
+        assert url is not None
+        _bench(args, workdir, url)
+
+
+def _bench(args: argparse.Namespace, workdir: str, url: str) -> None:
     integrations = max(args.identities // 10, 1)
     engine = migrated_engine(url)
     summary = seed(
@@ -332,7 +390,8 @@ def main() -> None:
         ]
 
     base_env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", workdir)}
-    results = []
+    results: list[Result] = []
+    bursts: list[Result] = []
     with SlackStandIn(token=TOKEN) as standin:
         for kind, name in (("raw", "raw ASGI (200 only)"), ("bolt", "bare bolt app (ack only)")):
             port = _free_port()
@@ -349,29 +408,24 @@ def main() -> None:
             ]
             env = {**base_env, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
             results.append(_run(name, command, env, port, "/", queries, args, workdir))
-        port = _free_port()
-        env = {
-            **base_env,
-            "SLACK_API_URL": standin.api_url,
-            "SLACK_BOT_TOKEN": TOKEN,
-            "SLACK_SIGNING_SECRET": SECRET,
-            "DATABASE_URL": url,
-            "PORT": str(port),
-            "LOG_LEVEL": "WARNING",
-        }
         executable = str(Path(sys.executable).parent / "boundary-bot")
-        results.append(
-            _run(
-                "boundary-bot run (who)",
-                [executable, "run"],
-                env,
-                port,
-                "/healthz",
-                queries,
-                args,
-                workdir,
+        for workers in [int(count) for count in args.workers.split(",") if count]:
+            port = _free_port()
+            env = {
+                **base_env,
+                "SLACK_API_URL": standin.api_url,
+                "SLACK_BOT_TOKEN": TOKEN,
+                "SLACK_SIGNING_SECRET": SECRET,
+                "DATABASE_URL": url,
+                "PORT": str(port),
+                "LOG_LEVEL": "WARNING",
+                "BOUNDARY_HTTP_WORKERS": str(workers),
+            }
+            name = "boundary-bot run (who)" + ("" if workers == 1 else f", {workers} workers")
+            command = [executable, "run"]
+            results.append(
+                _run(name, command, env, port, "/healthz", queries, args, workdir, bursts)
             )
-        )
 
     load = (
         f"wrk, {args.seconds} s per server, {args.requests} distinct signed requests replayed"
@@ -380,12 +434,25 @@ def main() -> None:
     )
     print(
         f"\nsigned `/boundary who ...` at {args.concurrency} in flight, {args.identities}"
-        f" identities, SQLite; {load}; load average {os.getloadavg()[0]:.2f}\n"
+        f" identities, {args.backend}; {load}; load average {os.getloadavg()[0]:.2f}\n"
     )
-    print("| server                       | p50 (ms) | p99 (ms) | req/s     | requests | errors |")
-    print("|------------------------------|----------|----------|-----------|----------|--------|")
+    print(HEADER)
     for result in results:
         print(result.row())
+    if bursts:
+        print(
+            f"\na burst of {args.burst} signed `/boundary who` at once, each on its own"
+            " connection, from this process (httpx; Slack's limit is 3,000 ms per"
+            " acknowledgement)\n"
+        )
+        print(HEADER)
+        for burst in bursts:
+            print(burst.row())
+        for burst in bursts:
+            print(
+                f"{burst.name}: slowest {burst.slowest_ms:.0f} ms,"
+                f" {burst.over_limit} over 3,000 ms, {burst.errors} errors"
+            )
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ BENCHMARKS = {
     "nudges": "planning a nudge cycle, and sending digests to a rate-limiting stand-in",
     "attack": "hostile requests by family against the real bot process (SQLite, PostgreSQL)",
     "scim_sync": "syncing SCIM users from a loopback scim2-server vs bare httpx paging",
+    "who_lookup": "fuzzy who: prefix, did-you-mean and domain lookups vs the raw exact lookup",
 }
 
 

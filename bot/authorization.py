@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from dataclasses import dataclass
 
 from bot.errors import NotAllowed
@@ -11,7 +10,8 @@ from storage.models import Integration
 
 @dataclass(frozen=True)
 class Actor:
-    """The person behind a use case call: a Slack user, or the operator at the CLI."""
+    """The person behind a use case call: a Slack user, or the named operator at the CLI
+    (bot/cli/runtime.py:operator)."""
 
     user_id: str
     is_admin: bool = False
@@ -19,15 +19,6 @@ class Actor:
     @classmethod
     def slack_user(cls, user_id: str, admins: frozenset[str]) -> Actor:
         return cls(user_id=user_id, is_admin=user_id in admins)
-
-    @classmethod
-    def operator(cls) -> Actor:
-        """The CLI runs with the database's own rights, so it acts as an admin."""
-        try:
-            name = getpass.getuser()
-        except (KeyError, OSError):
-            name = "unknown"
-        return cls(user_id=f"cli:{name}"[:64], is_admin=True)
 
 
 def may_steward(actor: Actor, integration: Integration) -> bool:

@@ -1,20 +1,34 @@
-"""SSO/SCIM coverage: manual claims (who, evidence, until when) and how source facts meet them."""
+"""SSO/SCIM coverage: manual claims (who, evidence, until when, also those made at registration)
+and how source facts meet them; a claim never upgrades a source's `platform-only`."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlmodel import Session, col, select
 
+from bot import validation
 from bot.authorization import Actor, require_steward
-from bot.connectors.base import Coverage
-from bot.errors import InvalidInput
-from bot.integrations import get_integration
+from bot.errors import InvalidInput, NotFound
 from storage import integrations as integration_repo
 from storage.models import CoverageClaim, Integration
 from storage.vocabulary import CoverageKind, Layer, ScimStatus, Source, SsoStatus
 
 MANUAL = "manual"
+
+
+class SourceFacts(Protocol):
+    """What a source says about SSO and SCIM (bot.connectors.base.Coverage), as far as this
+    module needs it; named here so that registration, which records claims, does not depend
+    on the connectors."""
+
+    @property
+    def sso(self) -> SsoStatus | None: ...
+    @property
+    def scim(self) -> ScimStatus | None: ...
+    @property
+    def directory_layer(self) -> Layer | None: ...
 
 
 def _value(kind: CoverageKind, value: str) -> SsoStatus | ScimStatus:
@@ -49,17 +63,47 @@ def claim_coverage(
 ) -> CoverageClaim:
     """Record a claim ("SCIM covers this") and apply it until the review interval passes.
 
-    A live claim outranks a connector's fact; when it expires the status goes back to
-    `unknown` and the next sync (or the next claim) says what is true.
+    A live claim outranks a connector's fact, except that it never upgrades a `platform-only`
+    the source reported; when it expires the status goes back to `unknown` and the next sync
+    (or the next claim) says what is true.
     """
-    integration = get_integration(session, integration_name)
+    integration = _integration(session, integration_name)
     require_steward(actor, integration)
-    status = _value(kind, value)
+    return record_claim(
+        session,
+        actor=actor,
+        integration=integration,
+        kind=kind,
+        status=_value(kind, value),
+        evidence_url=evidence_url,
+        review_days=review_days,
+        now=now,
+    )
+
+
+def record_claim(
+    session: Session,
+    *,
+    actor: Actor,
+    integration: Integration,
+    kind: CoverageKind,
+    status: SsoStatus | ScimStatus,
+    evidence_url: str | None,
+    review_days: int,
+    now: datetime,
+    at_registration: bool = False,
+) -> CoverageClaim:
+    """The claim itself, for an integration already found and a steward already checked:
+    the CoverageClaim row, the status it sets, and its entry in the audit chain. Only a
+    registration made in code may come without evidence (every command asks for a link)."""
+    refuse_platform_upgrade(integration, kind, status)
+    if evidence_url is None and not at_registration:
+        raise InvalidInput("A claim needs its evidence: a link (ticket, IdP screen).")
     claim = CoverageClaim(
         integration_id=integration.id or 0,
         kind=kind,
         value=status.value,
-        evidence_url=_evidence(evidence_url),
+        evidence_url=None if evidence_url is None else _evidence(evidence_url),
         claimed_by=actor.user_id,
         claimed_at=now,
         expires_at=now + timedelta(days=review_days),
@@ -67,21 +111,48 @@ def claim_coverage(
     session.add(claim)
     before = _set(integration, kind, status.value, MANUAL, now)
     session.add(integration)
+    session.flush()
+    detail = {
+        "kind": str(kind),
+        "value": [before, status.value],
+        "evidence": claim.evidence_url,
+        "expires_at": claim.expires_at.isoformat(),
+        "claim_id": claim.id,
+    }
+    if at_registration:
+        detail["at_registration"] = True
     integration_repo.record_event(
         session,
         actor=actor.user_id,
         action="coverage.claimed",
         integration_id=integration.id,
-        detail={
-            "kind": str(kind),
-            "value": [before, status.value],
-            "evidence": claim.evidence_url,
-            "expires_at": claim.expires_at.isoformat(),
-        },
+        detail=detail,
         at=now,
     )
-    session.flush()
     return claim
+
+
+def refuse_platform_upgrade(
+    integration: Integration, kind: CoverageKind, status: SsoStatus | ScimStatus
+) -> None:
+    """Platform SCIM is never coverage for customer onboarding or offboarding: where a source
+    reported `platform-only`, no manual statement may turn it into `enabled`."""
+    source = integration.scim_source
+    reported = integration.scim == ScimStatus.PLATFORM_ONLY and source not in (None, MANUAL)
+    if kind is CoverageKind.SCIM and status is ScimStatus.ENABLED and reported:
+        raise InvalidInput(
+            f"`{integration.name}`'s SCIM is `platform-only` as its {source} source reports it;"
+            " a manual claim cannot upgrade that (platform SCIM never covers customer"
+            " onboarding or offboarding). Connect the application's own SCIM directory."
+        )
+
+
+def _integration(session: Session, name: str) -> Integration:
+    # bot.integrations.get_integration, without importing it: registration records claims.
+    integration = integration_repo.get_by_name(session, name=name.strip().lower())
+    if integration is None:
+        raise NotFound(f"No integration is called `{validation.clip(name)}`.")
+    return integration
 
 
 def live_claim(
@@ -121,7 +192,7 @@ def expire_claims(session: Session, *, now: datetime) -> list[str]:
                 .order_by(col(CoverageClaim.claimed_at).desc(), col(CoverageClaim.id).desc())
                 .limit(1)
             ).first()
-            # A manual status without any claim was stated at registration: leave it be.
+            # A manual status without any claim predates claims at registration: leave it be.
             if claims is None or claims.expires_at > now:
                 continue
             before = _set(integration, kind, "unknown", None, now)
@@ -153,10 +224,11 @@ def _set(
 
 
 def apply_source_facts(
-    session: Session, integration: Integration, facts: Coverage, source: Source, now: datetime
+    session: Session, integration: Integration, facts: SourceFacts, source: Source, now: datetime
 ) -> None:
     """A source's facts replace `unknown`, earlier facts and manual statements, but not a
-    manual claim that is still live. Platform SCIM never covers an application integration."""
+    manual claim that is still live, unless the claim says SCIM is `enabled` where the source
+    reports `platform-only`. Platform SCIM never covers an application integration."""
     scim = facts.scim
     if (
         scim is ScimStatus.ENABLED
@@ -177,9 +249,14 @@ def apply_source_facts(
     ):
         detail["sso"] = [str(integration.sso), sso.value]
         integration.sso, integration.sso_source = sso, source.value
+    # A live `enabled` claim does not outrank a source that reports platform-only SCIM.
+    claimed = live[CoverageKind.SCIM]
+    outranked = claimed is not None and not (
+        scim is ScimStatus.PLATFORM_ONLY and claimed.value == ScimStatus.ENABLED.value
+    )
     if (
         scim is not None
-        and not live[CoverageKind.SCIM]
+        and not outranked
         and ((integration.scim, integration.scim_source) != (scim, source.value))
     ):
         detail["scim"] = [str(integration.scim), scim.value]

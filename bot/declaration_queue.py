@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -11,8 +11,9 @@ from sqlmodel import Session, col
 
 from bot.authorization import Actor, require_steward
 from bot.errors import NotFound
+from bot.identity_details import IdentityDetails, details_for
 from bot.integrations import get_integration
-from bot.who import IdentityView
+from bot.lookup_views import IdentityView
 from storage import integrations as integration_repo
 from storage.identities import identity_view_query
 from storage.models import Declaration, Identity, Integration
@@ -30,6 +31,8 @@ class QueuePage:
     remaining: int  # everything still in the queue, this page included
     next_after: int | None  # the cursor of the next page, None on the last one
     stale_before: datetime  # a lane declared before this is due for review again
+    # What is known of the page's keys, service accounts and bots, by identity id.
+    details: dict[int, IdentityDetails] = field(default_factory=dict)
 
     def pending(self, item: IdentityView) -> bool:
         return item.declared_at is None or item.declared_at < self.stale_before
@@ -96,6 +99,7 @@ def queue_page(
         remaining=_pending_count(session, integration.id or 0, stale_before),
         next_after=items[-1].id if more and items else None,
         stale_before=stale_before,
+        details=details_for(session, [item.id for item in items], now=now),
     )
 
 
@@ -134,6 +138,7 @@ def refreshed_page(
         remaining=_pending_count(session, integration.id or 0, stale_before),
         next_after=last if later is not None else None,
         stale_before=stale_before,
+        details=details_for(session, [item.id for item in items], now=now),
     )
 
 

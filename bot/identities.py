@@ -12,6 +12,7 @@ from bot.authorization import Actor, require_steward
 from bot.errors import Conflict, InvalidInput, NotFound
 from bot.integrations import get_integration
 from storage import identities as identity_repo
+from storage import integrations as integration_repo
 from storage.models import Identity, Integration
 from storage.vocabulary import IdentityKind, Source
 
@@ -51,6 +52,14 @@ def add_identity(
     )
     session.add(identity)
     session.flush()
+    integration_repo.record_event(
+        session,
+        actor=actor.user_id,
+        action="identity.added",
+        integration_id=integration.id,
+        detail={"identity_id": identity.id, "external_id": external_id, "kind": str(kind)},
+        at=moment,
+    )
     return identity
 
 

@@ -9,12 +9,15 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from bot import validation
+from bot import coverage, validation
 from bot.authorization import Actor, require_steward
 from bot.errors import Conflict, InvalidInput, NotFound
 from storage import integrations as integration_repo
 from storage.models import Integration
-from storage.vocabulary import Layer, ScimStatus, SsoStatus
+from storage.vocabulary import CoverageKind, Layer, ScimStatus, SsoStatus
+
+# The review interval's default (BOUNDARY_REVIEW_DAYS): how long a registration's claim holds.
+DEFAULT_REVIEW_DAYS = 90
 
 
 def get_integration(session: Session, name: str) -> Integration:
@@ -35,14 +38,15 @@ def register_integration(
     channel: str | None = None,
     sso: SsoStatus = SsoStatus.UNKNOWN,
     scim: ScimStatus = ScimStatus.UNKNOWN,
+    evidence_url: str | None = None,
+    review_days: int = DEFAULT_REVIEW_DAYS,
     now: datetime,
 ) -> Integration:
-    """Anyone may register an integration; the owner defaults to whoever registers it."""
+    """Anyone may register an integration; the owner defaults to whoever registers it. An SSO
+    or SCIM status given here is a claim like any other (bot/coverage.py): its evidence link,
+    or its lack, is on record, and it expires after `review_days`."""
     slug = validation.integration_name(name)
-    owner_id = validation.slack_user_id(owner) if owner else actor.user_id
-    backup_id = validation.slack_user_id(backup_owner) if backup_owner else None
-    if backup_id is not None and backup_id == owner_id:
-        raise InvalidInput("The backup owner must be someone other than the owner.")
+    owner_id, backup_id = _owners(actor, owner, backup_owner)
     if integration_repo.get_by_name(session, name=slug) is not None:
         raise Conflict(f"`{slug}` is already registered; try `/boundary who {slug}`.")
     integration = Integration(
@@ -51,10 +55,6 @@ def register_integration(
         owner=owner_id,
         backup_owner=backup_id,
         channel=channel,
-        sso=sso,
-        scim=scim,
-        sso_source="manual" if sso is not SsoStatus.UNKNOWN else None,
-        scim_source="manual" if scim is not ScimStatus.UNKNOWN else None,
         created_by=actor.user_id,
         created_at=now,
         updated_at=now,
@@ -63,15 +63,38 @@ def register_integration(
         integration_repo.add(session, integration=integration)
     except sa.exc.IntegrityError:
         raise Conflict(f"`{slug}` is already registered.") from None
+    detail = {"layer": str(layer), "owner": owner_id, "backup_owner": backup_id}
     integration_repo.record_event(
         session,
         actor=actor.user_id,
         action="integration.registered",
         integration_id=integration.id,
-        detail={"layer": str(layer), "owner": owner_id, "backup_owner": backup_id},
+        detail=detail,
         at=now,
     )
+    for kind, status in ((CoverageKind.SSO, sso), (CoverageKind.SCIM, scim)):
+        if status.value != "unknown":
+            coverage.record_claim(
+                session,
+                actor=actor,
+                integration=integration,
+                kind=kind,
+                status=status,
+                evidence_url=evidence_url,
+                review_days=review_days,
+                now=now,
+                at_registration=True,
+            )
     return integration
+
+
+def _owners(actor: Actor, owner: str | None, backup_owner: str | None) -> tuple[str, str | None]:
+    """The owner (whoever registers, unless named) and the backup, who must be someone else."""
+    owner_id = validation.slack_user_id(owner) if owner else actor.user_id
+    backup_id = validation.slack_user_id(backup_owner) if backup_owner else None
+    if backup_id is not None and backup_id == owner_id:
+        raise InvalidInput("The backup owner must be someone other than the owner.")
+    return owner_id, backup_id
 
 
 _UNCHANGED = "unchanged"
@@ -126,9 +149,12 @@ def set_coverage(
     scim: ScimStatus | None = None,
     now: datetime,
 ) -> Integration:
-    """A manual statement of SSO or SCIM status, recorded as an audit event."""
+    """A manual statement of SSO or SCIM status, recorded as an audit event; like a claim, it
+    never upgrades a source-reported `platform-only`."""
     integration = get_integration(session, name)
     require_steward(actor, integration)
+    if scim is not None:
+        coverage.refuse_platform_upgrade(integration, CoverageKind.SCIM, scim)
     detail: dict[str, list[str]] = {}
     if sso is not None:
         detail["sso"] = [str(integration.sso), str(sso)]

@@ -13,10 +13,11 @@ from typing import Any
 from sqlmodel import Session, col
 
 from bot.gaps import Gap, compute_gaps
+from bot.gaps.keys import REPORTS_EXPIRY
 from bot.integrations import get_integration, list_integrations
+from bot.lookup_views import IdentityView
 from bot.runtime import Runtime
 from bot.version import VERSION
-from bot.who import IdentityView
 from storage import identities as identity_repo
 from storage.chain_check import verify_chain
 from storage.models import Identity, Integration
@@ -32,6 +33,13 @@ IDENTITY_FIELDS = (
     "role",
     "status",
     "source",
+    # What the source reports of a key or service account (blank: it does not say).
+    "owned_by",
+    "created_at",
+    "last_used_at",
+    "expires_at",  # a time, `never` (the source reports expiry, and none), or blank
+    "scopes",
+    "container",
     "lane",
     "declared_by",
     "declared_at",
@@ -78,7 +86,7 @@ def build_report(
         generated_at=now,
         integrations=names,
         chain_ok=check.ok,
-        chain_count=check.count,
+        chain_count=check.declarations,
         chain_head=check.head_hash,
         gaps=compute_gaps(
             session,
@@ -113,6 +121,12 @@ def identity_rows(session: Session, report: Report) -> Iterator[dict[str, Any]]:
             "role": view.role or "",
             "status": str(view.status),
             "source": view.source,
+            "owned_by": view.owned_by or "",
+            "created_at": _moment(row.source_created_at),
+            "last_used_at": _moment(view.last_used_at),
+            "expires_at": _expiry(row.expires_at, view.source, str(view.kind)),
+            "scopes": row.scopes or "",
+            "container": row.container or "",
             "lane": "" if view.answer is None else str(view.answer),
             "declared_by": view.declared_by or "",
             "declared_at": "" if view.declared_at is None else view.declared_at.isoformat(),
@@ -120,6 +134,16 @@ def identity_rows(session: Session, report: Report) -> Iterator[dict[str, Any]]:
             "rule": view.rule or "",
             "open_gaps": " ".join(gaps.get(view.id, [])),
         }
+
+
+def _moment(moment: datetime | None) -> str:
+    return "" if moment is None else moment.isoformat()
+
+
+def _expiry(expires_at: datetime | None, source: str, kind: str) -> str:
+    if expires_at is None and (source, kind) in REPORTS_EXPIRY:
+        return "never"
+    return _moment(expires_at)
 
 
 def gap_dict(gap: Gap) -> dict[str, Any]:

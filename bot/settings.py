@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     escalation_channel: str | None = Field(
         default=None, validation_alias="BOUNDARY_ESCALATION_CHANNEL"
     )
+    # The Slack user id CLI writes are credited to (`--as` overrides it); none: they refuse.
+    operator: str | None = Field(default=None, validation_alias="BOUNDARY_OPERATOR")
     review_days: int = Field(default=90, ge=1, le=3650, validation_alias="BOUNDARY_REVIEW_DAYS")
     # A key, service account or bot not used for this long is an `unused` gap.
     unused_days: int = Field(default=90, ge=1, le=3650, validation_alias="BOUNDARY_UNUSED_DAYS")

@@ -19,7 +19,7 @@ class BackupRefused(Exception):
 class Backup:
     path: Path
     size: int
-    declarations: int  # the copy's chain head: how many declarations it holds
+    declarations: int  # how many declarations the copy holds
     head: str
 
 
@@ -70,7 +70,10 @@ def _copy(engine: Engine, partial: Path) -> tuple[int, str]:
             checked = copy.execute("PRAGMA quick_check").fetchone()
             if checked is None or checked[0] != "ok":
                 raise BackupRefused(f"the copy failed its integrity check ({checked})")
-            head = copy.execute("SELECT seq, hash FROM audit_chain_head WHERE id = 1").fetchone()
+            # The head's seq counts events too; the line an operator reads counts declarations.
+            head = copy.execute(
+                "SELECT (SELECT count(*) FROM declaration), hash FROM audit_chain_head WHERE id = 1"
+            ).fetchone()
         finally:
             copy.close()
     finally:

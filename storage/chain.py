@@ -1,5 +1,6 @@
-"""The declaration chain: append-only guards, the canonical hash, and append (under the
-head's row lock). Verifying it is storage/chain_check.py."""
+"""The audit chain: one append-only, hash-chained sequence of every state change (declarations
+and audit events share one seq counter), its guards, its canonical hashes, and appending under
+the head's row lock. Verifying it is storage/chain_check.py; its format is docs/evidence.md."""
 
 from __future__ import annotations
 
@@ -15,29 +16,36 @@ from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState
 from sqlmodel import Session, col, select
 
-from storage.models import AuditChainHead, Declaration, Identity
+from storage.models import AuditChainHead, AuditEvent, Declaration, Identity
 from storage.vocabulary import Answer
+
+# The chain's entries live in these tables; each has seq, prev_hash and hash.
+CHAIN_TABLES = (Declaration, AuditEvent)
+_MESSAGES: dict[type[Any], str] = {
+    Declaration: "declarations are append-only",
+    AuditEvent: "audit events are append-only",
+}
 
 
 class AppendOnlyError(RuntimeError):
-    """Raised when code tries to change or delete a declaration."""
+    """Raised when code tries to change or delete an entry of the chain."""
 
 
-@event.listens_for(Declaration, "before_update")
-def _refuse_update(*_: Any) -> None:
-    raise AppendOnlyError("declarations are append-only")
+def _refuse(mapper: Any, *_: Any) -> None:
+    raise AppendOnlyError(_MESSAGES[mapper.class_])
 
 
-@event.listens_for(Declaration, "before_delete")
-def _refuse_delete(*_: Any) -> None:
-    raise AppendOnlyError("declarations are append-only")
+for _table in CHAIN_TABLES:
+    event.listen(_table, "before_update", _refuse)
+    event.listen(_table, "before_delete", _refuse)
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _refuse_bulk_writes(state: ORMExecuteState) -> None:
     writes = state.is_update or state.is_delete
-    if writes and state.bind_mapper is not None and state.bind_mapper.class_ is Declaration:
-        raise AppendOnlyError("declarations are append-only")
+    mapped = state.bind_mapper.class_ if state.bind_mapper is not None else None
+    if writes and mapped in _MESSAGES:
+        raise AppendOnlyError(_MESSAGES[mapped])
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,18 @@ class NewDeclaration:
     declared_at: datetime
     note: str | None = None
     rule_id: int | None = None
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """A state change other than a declaration: `action` names its kind
+    (`integration.owner_changed`, `coverage.claimed`, `sync.finished`...); `detail` is JSON."""
+
+    at: datetime
+    actor: str
+    action: str
+    integration_id: int | None = None
+    detail: dict[str, Any] | None = None
 
 
 def _timestamp(value: datetime) -> str:
@@ -124,24 +144,62 @@ def _json(value: Any) -> str:
 
 _json_string: Callable[[str], str] = json.encoder.encode_basestring
 
+EVENT_ENTRY = "audit_event"
+
+
+def canonical_detail(detail: dict[str, Any]) -> dict[str, Any]:
+    """The detail as the JSON column gives it back (keys as strings, tuples as lists), so the
+    hash computed before the insert is the hash of what a verifier reads. NaN is refused."""
+    parsed: dict[str, Any] = json.loads(json.dumps(detail, allow_nan=False))
+    return parsed
+
+
+def event_hash(prev_hash: str, seq: int, fields: dict[str, Any]) -> str:
+    """sha256 over the previous hash and the canonical JSON of an audit event.
+
+    The JSON is `json.dumps(content, sort_keys=True, separators=(",", ":"),
+    ensure_ascii=False)` of `{"entry": "audit_event", "seq", "at" (as for declarations),
+    "actor", "action", "integration_id", "detail"}`; `entry` keeps an event from ever hashing
+    like a declaration, and names the kind of entry for the kinds to come.
+    """
+    return event_digest(
+        prev_hash,
+        seq,
+        _timestamp(fields["at"]),
+        fields["actor"],
+        fields["action"],
+        fields["integration_id"],
+        fields["detail"],
+    )
+
+
+def event_digest(
+    prev_hash: str, seq: Any, at: str, actor: Any, action: Any, integration_id: Any, detail: Any
+) -> str:
+    content = {
+        "entry": EVENT_ENTRY,
+        "seq": seq,
+        "at": at,
+        "actor": actor,
+        "action": action,
+        "integration_id": integration_id,
+        "detail": detail,
+    }
+    body = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
+
 
 def append(session: Session, *, items: Sequence[NewDeclaration]) -> list[int]:
     """Append declarations in order and point each identity at its newest one.
 
     The head row is locked first (SELECT ... FOR UPDATE on PostgreSQL, the database write lock
     on SQLite), so two processes appending at once queue instead of forking the chain. The
-    unique `prev_hash` column is the second line of defence: a fork cannot be stored.
+    unique `seq`/`prev_hash` columns of each table are the second line of defence: a fork
+    within one table cannot be stored (one across the two tables is caught by verify).
     """
     if not items:
         return []
-    # populate_existing: a head object left in the session by an earlier transaction must not
-    # stand in for the row we just locked.
-    head = session.exec(
-        select(AuditChainHead)
-        .where(AuditChainHead.id == 1)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    head = _locked_head(session)
     seq, prev_hash = head.seq, head.hash
     # Read under the head's lock, which orders every writer: a lane read before it could be
     # out of date by the time this row is written (two clicks at once, on two replicas).
@@ -175,10 +233,54 @@ def append(session: Session, *, items: Sequence[NewDeclaration]) -> list[int]:
         sa.update(Identity),
         [{"id": identity, "current_declaration_id": decl} for identity, decl in newest.items()],
     )
-    head.seq, head.hash = seq, prev_hash
+    _move_head(session, head, seq, prev_hash)
+    return [ids_by_seq[row["seq"]] for row in rows]
+
+
+def append_events(session: Session, *, items: Sequence[NewEvent]) -> list[int]:
+    """Append audit events in order, under the same head lock and seq counter as declarations."""
+    if not items:
+        return []
+    head = _locked_head(session)
+    seq, prev_hash = head.seq, head.hash
+    rows: list[dict[str, Any]] = []
+    for item in items:
+        seq += 1
+        fields = {
+            "at": item.at,
+            "actor": item.actor,
+            "action": item.action,
+            "integration_id": item.integration_id,
+            "detail": canonical_detail(item.detail or {}),
+        }
+        digest = event_hash(prev_hash, seq, fields)
+        rows.append({**fields, "seq": seq, "prev_hash": prev_hash, "hash": digest})
+        prev_hash = digest
+    inserted = session.execute(
+        sa.insert(AuditEvent).returning(col(AuditEvent.id), col(AuditEvent.seq)), rows
+    ).all()
+    ids_by_seq = {row.seq: row.id for row in inserted}
+    _move_head(session, head, seq, prev_hash)
+    return [ids_by_seq[row["seq"]] for row in rows]
+
+
+def _locked_head(session: Session) -> AuditChainHead:
+    """The head row, locked until the transaction ends (SELECT ... FOR UPDATE on PostgreSQL;
+    SQLite's BEGIN IMMEDIATE already holds the database's write lock)."""
+    # populate_existing: a head object left in the session by an earlier transaction must not
+    # stand in for the row we just locked.
+    return session.exec(
+        select(AuditChainHead)
+        .where(AuditChainHead.id == 1)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def _move_head(session: Session, head: AuditChainHead, seq: int, digest: str) -> None:
+    head.seq, head.hash = seq, digest
     session.add(head)
     session.flush()
-    return [ids_by_seq[row["seq"]] for row in rows]
 
 
 def _current_answers(session: Session, identity_ids: set[int]) -> dict[int, Answer | None]:

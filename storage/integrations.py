@@ -1,4 +1,4 @@
-"""Repository functions for integrations and their audit events."""
+"""Repository functions for integrations and their audit events (appended to the audit chain)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlmodel import Session, col, or_, select
 
+from storage import chain
+from storage.chain import NewEvent
 from storage.models import AuditEvent, Integration
 
 
@@ -48,15 +50,9 @@ def record_event(
     detail: dict[str, Any] | None = None,
     at: datetime,
 ) -> None:
-    session.add(
-        AuditEvent(
-            actor=actor,
-            action=action,
-            integration_id=integration_id,
-            detail=detail or {},
-            at=at,
-        )
-    )
+    """Append one state change to the audit chain (under the head's lock, like a declaration)."""
+    item = NewEvent(at=at, actor=actor, action=action, integration_id=integration_id, detail=detail)
+    chain.append_events(session, items=[item])
 
 
 def events_for(session: Session, *, integration_id: int) -> Sequence[AuditEvent]:

@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from storage.matching import email_domain, folded, slug_key
 from storage.types import UtcDateTime, enum_type
 from storage.vocabulary import (
     Answer,
@@ -46,6 +47,13 @@ class Integration(SQLModel, table=True):
     """A system whose identities are governed. One deployment serves one Slack workspace."""
 
     __tablename__ = "integration"
+    # `who` prefix lookups on PostgreSQL (migration 0006); SQLite's uq_integration_name serves
+    # them there (storage.matching.slug_key says why).
+    __table_args__ = (
+        sa.Index("ix_integration_name_prefix", slug_key(sa.column("name"))).ddl_if(
+            dialect="postgresql"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=64, unique=True)
@@ -74,7 +82,22 @@ class Identity(SQLModel, table=True):
     """A principal inside one integration."""
 
     __tablename__ = "identity"
-    __table_args__ = (sa.UniqueConstraint("integration_id", "external_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("integration_id", "external_id"),
+        # `who` lookups (migration 0006): case-folded prefixes, and an email's domain.
+        sa.Index("ix_identity_email_prefix", folded(sa.column("email"))),
+        sa.Index("ix_identity_display_name_prefix", folded(sa.column("display_name"))),
+        sa.Index("ix_identity_external_id_prefix", folded(sa.column("external_id"))),
+        sa.Index("ix_identity_email_domain", email_domain(sa.column("email")), "email"),
+        # Partial: people own nothing, and an index full of NULLs reads to SQLite's ANALYZE as
+        # one value shared by every row, which it would rather scan the table than look up.
+        sa.Index(
+            "ix_identity_owned_by",
+            "owned_by",
+            sqlite_where=sa.text("owned_by IS NOT NULL"),
+            postgresql_where=sa.text("owned_by IS NOT NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     integration_id: int = Field(foreign_key="integration.id", index=True)
@@ -127,7 +150,8 @@ class Declaration(SQLModel, table=True):
 
 
 class AuditChainHead(SQLModel, table=True):
-    """The chain's tip: one row, locked by every append, so concurrent writers never fork."""
+    """The chain's tip (the last entry of declaration and audit_event, by seq): one row, locked
+    by every append, so concurrent writers never fork."""
 
     __tablename__ = "audit_chain_head"
 
@@ -152,16 +176,21 @@ class LaneRule(SQLModel, table=True):
 
 
 class AuditEvent(SQLModel, table=True):
-    """Everything but declarations that an auditor asks about: registrations, owner changes."""
+    """Every state change but a declaration (registrations, owner changes, claims, snoozes,
+    escalations, rule changes, sync runs). Append-only, and entries of the same chain as
+    declarations: one seq counter, one head (storage/chain.py)."""
 
     __tablename__ = "audit_event"
 
     id: int | None = Field(default=None, primary_key=True)
+    seq: int = Field(unique=True)
     at: datetime = _when(index=True)
     actor: str = Field(max_length=64)
     action: str = Field(max_length=64)
     integration_id: int | None = Field(default=None, foreign_key="integration.id", index=True)
     detail: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    prev_hash: str = Field(max_length=64, unique=True)
+    hash: str = Field(max_length=64, unique=True)
 
 
 class CoverageClaim(SQLModel, table=True):

@@ -20,7 +20,7 @@ from bot.cli import (
     server,
 )
 from bot.cli.output import error, say
-from bot.cli.runtime import database_failure
+from bot.cli.runtime import GIVEN_OPERATOR, database_failure
 from bot.settings import SettingsError, load_settings
 from bot.version import VERSION
 
@@ -46,8 +46,19 @@ def _global_options(
             "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
         ),
     ] = False,
+    as_user: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            metavar="U…",
+            help="Your Slack user id: commands that write credit it in the audit trail"
+            " (default: BOUNDARY_OPERATOR; they refuse without either).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    GIVEN_OPERATOR.set(as_user)
 
 
 for _commands in (

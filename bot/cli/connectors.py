@@ -8,9 +8,8 @@ import typer
 from rich.progress import SpinnerColumn, TextColumn
 
 from bot import coverage
-from bot.authorization import Actor
 from bot.cli.output import fail, progress, say
-from bot.cli.runtime import domain_errors, runtime
+from bot.cli.runtime import domain_errors, operator, runtime
 from bot.connectors import ConnectorKind
 from bot.sync import SyncOutcome, connect_integration, sync_all, sync_integration
 from storage.vocabulary import CoverageKind
@@ -24,13 +23,25 @@ def connect(
         str | None,
         typer.Option(help="Name of the environment variable holding the token (never the token)."),
     ] = None,
-    scim_filter: Annotated[str | None, typer.Option("--filter", help="SCIM filter.")] = None,
+    scim_filter: Annotated[
+        str | None,
+        typer.Option(
+            "--filter",
+            help='SCIM filter; Okta with --apps all: an app filter (status eq "ACTIVE").',
+        ),
+    ] = None,
     page_size: Annotated[int | None, typer.Option(help="SCIM page size.")] = None,
     groups: Annotated[bool, typer.Option(help="SCIM: also read /Groups.")] = False,
     directory: Annotated[
         str | None, typer.Option(help="SCIM: the directory's layer, platform or application.")
     ] = None,
     app_id: Annotated[str | None, typer.Option(help="Okta: the app's id.")] = None,
+    apps: Annotated[
+        str | None, typer.Option(help="Okta: `all`, every app of the org as its own integration.")
+    ] = None,
+    label_prefix: Annotated[
+        str | None, typer.Option(help="Okta with --apps all: only apps whose label starts so.")
+    ] = None,
     path: Annotated[str | None, typer.Option(help="CSV: the file to read on each sync.")] = None,
 ) -> None:
     """Store a connector's settings; secrets are named by environment variable only."""
@@ -42,13 +53,15 @@ def connect(
         "groups": groups or None,
         "directory": directory,
         "app_id": app_id,
+        "apps": apps,
+        "label_prefix": label_prefix,
         "path": path,
     }
     built = runtime()
     with domain_errors(), built.unit_of_work() as session:
         found = connect_integration(
             session,
-            actor=Actor.operator(),
+            actor=operator(built),
             integration_name=integration,
             kind=kind,
             settings={k: v for k, v in given.items() if v is not None},
@@ -77,7 +90,7 @@ def sync(
             outcomes = [
                 sync_integration(
                     built,
-                    actor=Actor.operator(),
+                    actor=operator(built),
                     integration_name=integration,
                     progress=lambda n: bar.advance(task, n),
                 )
@@ -104,7 +117,7 @@ def claim(
     with domain_errors(), built.unit_of_work() as session:
         made = coverage.claim_coverage(
             session,
-            actor=Actor.operator(),
+            actor=operator(built),
             integration_name=integration,
             kind=kind,
             value=value or "",

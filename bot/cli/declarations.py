@@ -7,9 +7,8 @@ from typing import Annotated
 import typer
 
 from bot import declarations, identities, rules
-from bot.authorization import Actor
 from bot.cli.output import say
-from bot.cli.runtime import domain_errors, runtime
+from bot.cli.runtime import domain_errors, operator, runtime
 from storage.vocabulary import Answer
 
 
@@ -27,6 +26,7 @@ def declare(
 ) -> None:
     """Declare one identity's lane (appends to the audit chain, as the operator)."""
     built = runtime()
+    actor = operator(built)
     with domain_errors(), built.unit_of_work() as session:
         found = identities.find_identity(
             session, integration_name=integration, id_or_email=identity
@@ -34,7 +34,7 @@ def declare(
         external_id = found.external_id
         declarations.declare(
             session,
-            actor=Actor.operator(),
+            actor=actor,
             identity_id=found.id or 0,
             answer=answer,
             note=note,
@@ -50,10 +50,11 @@ def rule(
 ) -> None:
     """Add a lane rule and declare every undeclared identity it covers."""
     built = runtime()
+    actor = operator(built)
     with domain_errors(), built.unit_of_work() as session:
         recorded = rules.add_rule(
             session,
-            actor=Actor.operator(),
+            actor=actor,
             integration_name=integration,
             rule=match,
             answer=answer,

@@ -51,44 +51,54 @@ def report_command(
 
 
 def audit_verify(
-    head: Annotated[
+    expect_head: Annotated[
         str | None,
-        typer.Option(help="A head hash exported earlier; the chain must still contain it."),
+        typer.Option(
+            "--expect-head",
+            "--head",
+            help="A head hash exported earlier and kept outside the database; the chain must"
+            " still contain it (catches a truncated or rewritten chain).",
+        ),
     ] = None,
     output_format: Annotated[
         CheckFormat,
         typer.Option(
             "--format",
-            help="text: `OK <n> declarations, head <hash>` on one line; json: an object.",
+            help="text: `OK <n> declarations, <m> events, head <hash>` on one line;"
+            " json: an object.",
         ),
     ] = CheckFormat.TEXT,
 ) -> None:
-    """Recompute the declaration chain; print OK with the count and head hash.
+    """Recompute the audit chain (declarations and events, in seq order), check its head and
+    every identity's current lane against it; print OK with the counts and the head hash.
 
-    A broken chain names its first broken row on stderr and exits with code 1.
+    A broken chain names its first bad entry (table, seq, what broke) on stderr and exits 1.
     """
     built = runtime()
+    anchor = expect_head.strip().lower() if expect_head else None
     with built.reading() as session:
-        check = verify_chain(session, anchor=head.strip().lower() if head else None)
-    where = f"at seq {check.broken_seq}" if check.broken_seq is not None else "against --head"
+        check = verify_chain(session, anchor=anchor)
     if output_format is CheckFormat.JSON:
         write_json(
             {
                 "ok": check.ok,
                 "count": check.count,
+                "declarations": check.declarations,
+                "events": check.events,
                 "head": check.head_hash,
+                "table": None if check.ok else check.table,
                 "broken_seq": check.broken_seq,
                 "reason": None if check.ok else check.reason,
             }
         )
     elif check.ok:
-        say(f"OK {check.count} declarations, head {check.head_hash}")
+        say(f"OK {check.declarations} declarations, {check.events} events, head {check.head_hash}")
     if not check.ok:
-        fail(f"chain broken {where}: {check.reason} ({check.count} rows verified)")
+        fail(f"chain broken at {check.where}: {check.reason} ({check.count} entries verified)")
 
 
 def register(app: typer.Typer) -> None:
     app.command("report")(report_command)
-    audit = typer.Typer(no_args_is_help=True, help="The tamper-evident declaration chain.")
+    audit = typer.Typer(no_args_is_help=True, help="The tamper-evident audit chain.")
     audit.command("verify")(audit_verify)
     app.add_typer(audit, name="audit")

@@ -10,11 +10,10 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
 
 from bot import csv_import, integrations
-from bot.authorization import Actor
-from bot.cli.output import FormatOption, emit, progress, say
+from bot.cli.output import FormatOption, emit, fail, progress, say
 from bot.cli.records import INTEGRATION_COLUMNS, integration_record
 from bot.cli.render import integrations_table
-from bot.cli.runtime import domain_errors, runtime
+from bot.cli.runtime import domain_errors, operator, runtime
 from storage.vocabulary import Layer, ScimStatus, SsoStatus
 
 
@@ -24,15 +23,25 @@ def integration_add(
     owner: Annotated[str, typer.Option(help="The owner's Slack user id.")],
     backup: Annotated[str | None, typer.Option(help="The backup owner's Slack user id.")] = None,
     channel: Annotated[str | None, typer.Option(help="The team's Slack channel id.")] = None,
-    sso: Annotated[SsoStatus, typer.Option()] = SsoStatus.UNKNOWN,
-    scim: Annotated[ScimStatus, typer.Option()] = ScimStatus.UNKNOWN,
+    sso: Annotated[SsoStatus, typer.Option(help="A claim: needs --evidence.")] = SsoStatus.UNKNOWN,
+    scim: Annotated[
+        ScimStatus, typer.Option(help="A claim: needs --evidence.")
+    ] = ScimStatus.UNKNOWN,
+    evidence: Annotated[
+        str | None,
+        typer.Option(help="A link that shows the --sso/--scim status (ticket, IdP screen)."),
+    ] = None,
 ) -> None:
-    """Register an integration."""
+    """Register an integration; an SSO or SCIM status given is a claim with its evidence, and
+    expires after the review interval like any other."""
+    if (sso, scim) != (SsoStatus.UNKNOWN, ScimStatus.UNKNOWN) and not evidence:
+        fail("--sso and --scim are claims: give the link that shows them with --evidence")
     built = runtime()
+    actor = operator(built)
     with domain_errors(), built.unit_of_work() as session:
         integration = integrations.register_integration(
             session,
-            actor=Actor.operator(),
+            actor=actor,
             name=name,
             layer=layer,
             now=built.clock.now(),
@@ -41,6 +50,8 @@ def integration_add(
             channel=channel,
             sso=sso,
             scim=scim,
+            evidence_url=evidence,
+            review_days=built.settings.review_days,
         )
         say(f"registered {integration.name} ({integration.layer}), owner {owner}")
 
@@ -66,6 +77,7 @@ def import_command(
 ) -> None:
     """Import identities from a CSV file (all or nothing; re-importing changes nothing)."""
     built = runtime()
+    actor = operator(built)
     data = csv_file.read_bytes()
     columns = (TextColumn("importing", markup=False), BarColumn(), MofNCompleteColumn())
     # Errors are reported after the progress display has stopped, not through it.
@@ -74,7 +86,7 @@ def import_command(
         with built.unit_of_work() as session:
             result = csv_import.import_csv(
                 session,
-                actor=Actor.operator(),
+                actor=actor,
                 integration_name=integration,
                 data=data,
                 progress=lambda n: bar.advance(task, n),

@@ -19,23 +19,30 @@ from bot.cli.records import (
 from bot.cli.render import gaps_table, lookup_renderable
 from bot.cli.runtime import domain_errors, runtime
 from bot.gaps import compute_gaps
-from bot.who import who as look_up_who
+from bot.lookup_views import Lookup
+from bot.who import MIN_PREFIX, look_up
+
+WHO_HELP = "Integration, Slack user id, email, domain, name or id; or the start of one."
 
 
 def who(
-    query: Annotated[str, typer.Argument(help="Integration, Slack user id, email or id.")],
+    query: Annotated[str, typer.Argument(help=WHO_HELP)],
     output_format: FormatOption = None,
 ) -> None:
-    """Who owns an integration; an identity's or email's lane; what a Slack user owns.
+    """Who owns an integration (its lanes and open gaps); an identity's or email's lane; what a
+    Slack user owns; the identities of an email domain. The start of a name finds what starts
+    with it (at least 3 characters); a miss suggests what looks alike.
 
-    json is one object: query, kind, integration, owned, identities.
-    tsv has one row per integration or identity found.
+    json is one object: query, kind, integration, summary, owned, identities, owned_identities,
+    integrations, suggestions, more.
+    tsv has one row per integration or identity found (`match` says why it is there); for a
+    Slack user, one row per integration (their keys are in the json).
     """
     built = runtime()
-    with domain_errors(), built.reading() as session:
-        found = look_up_who(session, query=query)
+    with domain_errors():
+        found = look_up(built, query=query)
     if not found.found:
-        fail(f"nothing matches `{query}`")
+        fail(_missed(found))
     emit(
         output_format,
         columns=lookup_columns(found),
@@ -43,6 +50,15 @@ def who(
         table=lambda: lookup_renderable(found),
         document=lambda: lookup_document(found),
     )
+
+
+def _missed(found: Lookup) -> str:
+    if found.too_short:
+        return f"`{found.query}` is too short to search (at least {MIN_PREFIX} characters)"
+    if found.suggestions:
+        meant = ", ".join(f"{s.text} ({s.what})" for s in found.suggestions)
+        return f"nothing matches `{found.query}`; did you mean: {meant}"
+    return f"nothing matches `{found.query}`"
 
 
 def gaps(

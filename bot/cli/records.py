@@ -9,9 +9,9 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.gaps import Gap
+from bot.lookup_views import IdentityView, IntegrationSummary, IntegrationView, Lookup, LookupKind
 from bot.nudges.cycle import CycleReport
 from bot.nudges.digest import Digest, DigestItem, describe_counts
-from bot.who import IdentityView, IntegrationView, Lookup, LookupKind
 from storage import identities as identity_repo
 from storage.models import Integration
 
@@ -40,7 +40,19 @@ IDENTITY_COLUMNS = (
     "declared_at",
     "note",
     "owner",
+    # What the source says of a key or account (empty when it does not say).
+    "owned_by",
+    "source_created_at",
+    "last_used_at",
+    "expires_at",
+    "scopes",
+    "container",
 )
+# `who`'s identity rows also say why each is there: exact, prefix, domain, owned (a key the
+# person looked up owns), or integration (a name that starts with the query).
+LOOKUP_IDENTITY_COLUMNS = ("match", *IDENTITY_COLUMNS)
+LANE_COLUMNS = ("workforce", "customer", "remove", "undeclared")
+SUMMARY_COLUMNS = (*INTEGRATION_COLUMNS, *LANE_COLUMNS, "open_gaps")
 # `identity` is what people recognise (email, else display name, else external id).
 GAP_COLUMNS = ("kind", "integration", "identity", "external_id", "owner", "backup_owner", "detail")
 DIGEST_COLUMNS = (
@@ -86,27 +98,52 @@ def identity_record(view: IdentityView) -> dict[str, Any]:
         "declared_at": view.declared_at,
         "note": view.note,
         "owner": view.owner,
+        "owned_by": view.owned_by,
+        "source_created_at": view.source_created_at,
+        "last_used_at": view.last_used_at,
+        "expires_at": view.expires_at,
+        "scopes": view.scopes,
+        "container": view.container,
+    }
+
+
+def summary_record(summary: IntegrationSummary | None) -> dict[str, Any]:
+    """An integration's active identities by lane and open gaps (None: not counted)."""
+    lanes = summary.lanes if summary is not None else {}
+    return {lane: lanes.get(lane) for lane in LANE_COLUMNS} | {
+        "open_gaps": summary.open_gaps if summary is not None else None
     }
 
 
 def lookup_columns(found: Lookup) -> tuple[str, ...]:
-    """The tsv columns of a lookup: one kind of row per kind of query."""
+    """The tsv columns of a lookup: one kind of row per kind of answer."""
     if found.kind is LookupKind.USER:
         return OWNED_COLUMNS
-    if found.kind is LookupKind.INTEGRATION:
-        return INTEGRATION_COLUMNS
-    return IDENTITY_COLUMNS
+    if found.integration is not None and found.summary is not None:
+        return SUMMARY_COLUMNS
+    return LOOKUP_IDENTITY_COLUMNS
 
 
 def lookup_rows(found: Lookup) -> list[dict[str, Any]]:
+    """The tsv rows: for a @user the integrations they own or back up (their keys are in the
+    json); for an integration its one row with its counts; else one row per identity."""
     if found.kind is LookupKind.USER:
         return [
             {"role": "owner" if view.owner == found.query else "backup"} | integration_record(view)
             for view in found.owned
         ]
-    if found.integration is not None:
-        return [integration_record(found.integration)]
-    return [identity_record(view) for view in found.identities]
+    if found.integration is not None and found.summary is not None:
+        return [integration_record(found.integration) | summary_record(found.summary)]
+    match = {LookupKind.PREFIX: "prefix", LookupKind.DOMAIN: "domain"}.get(found.kind, "exact")
+    empty = dict.fromkeys(IDENTITY_COLUMNS)
+    return [
+        *(
+            {"match": "integration"} | empty | {"integration": view.name, "owner": view.owner}
+            for view in found.integrations
+        ),
+        *({"match": match} | identity_record(view) for view in found.identities),
+        *({"match": "owned"} | identity_record(view) for view in found.owned_identities),
+    ]
 
 
 def lookup_document(found: Lookup) -> dict[str, Any]:
@@ -116,8 +153,13 @@ def lookup_document(found: Lookup) -> dict[str, Any]:
         "query": found.query,
         "kind": str(found.kind),
         "integration": integration_record(found.integration) if found.integration else None,
+        "summary": summary_record(found.summary) if found.summary is not None else None,
         "owned": owned,
         "identities": [identity_record(view) for view in found.identities],
+        "owned_identities": [identity_record(view) for view in found.owned_identities],
+        "integrations": [integration_record(view) for view in found.integrations],
+        "suggestions": [{"text": s.text, "what": s.what} for s in found.suggestions],
+        "more": found.more,
     }
 
 

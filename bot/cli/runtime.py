@@ -1,21 +1,31 @@
 """The Runtime of one CLI command, with settings, schema, database and domain failures turned
-into one line on stderr."""
+into one line on stderr; and the named operator its writes are credited to."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from bot import validation
+from bot.authorization import Actor
 from bot.cli.output import fail
-from bot.errors import DomainError
+from bot.errors import DomainError, InvalidInput
 from bot.runtime import Runtime, SchemaBehind
 from bot.settings import Settings, SettingsError, load_settings
 
 # PostgreSQL's SQLSTATE for "permission denied" and "must be owner of".
 INSUFFICIENT_PRIVILEGE = "42501"
+# Where the global `--as` option leaves its value for the command; set on every invocation
+# (None when not given), so one in-process run never lends its operator to the next.
+GIVEN_OPERATOR: ContextVar[str | None] = ContextVar("given_operator", default=None)
+NO_OPERATOR = (
+    "this command writes to the audit trail, which needs a named person: give your Slack user"
+    " id with `boundary-bot --as U0123ABCD <command> ...` or set BOUNDARY_OPERATOR"
+)
 
 
 def runtime(*, migrate_sqlite: bool = True, settings: Settings | None = None) -> Runtime:
@@ -90,3 +100,19 @@ def domain_errors() -> Iterator[None]:
         yield
     except DomainError as error:
         fail(str(error))
+
+
+def operator(built: Runtime) -> Actor:
+    """The person a CLI write is credited to: `--as`, else BOUNDARY_OPERATOR; without either
+    (or with something that is not a Slack user id) one line on stderr and exit code 2.
+
+    The CLI runs with the database's own rights, so the operator acts as an admin; what the
+    name buys is an audit trail that says who, not which Unix account.
+    """
+    user_id = GIVEN_OPERATOR.get() or built.settings.operator
+    if not user_id:
+        fail(NO_OPERATOR, 2)
+    try:
+        return Actor(validation.slack_user_id(user_id), is_admin=True)
+    except InvalidInput as error:
+        fail(f"--as / BOUNDARY_OPERATOR: {error}", 2)

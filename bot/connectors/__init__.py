@@ -58,7 +58,10 @@ _SETTINGS: dict[ConnectorKind, dict[str, tuple[bool, Any]]] = {
     },
     ConnectorKind.OKTA: {
         "url": (True, None),
-        "app_id": (True, None),
+        "app_id": (False, None),
+        "apps": (False, None),
+        "label_prefix": (False, None),
+        "filter": (False, None),
         "secret_env": (False, "OKTA_API_TOKEN"),
     },
     ConnectorKind.ANTHROPIC: {
@@ -102,11 +105,34 @@ def check_settings(kind: ConnectorKind, given: dict[str, Any]) -> dict[str, Any]
         settings["page_size"] = size
     if settings.get("directory") not in (None, *(layer.value for layer in Layer)):
         raise InvalidInput("--directory is `platform` or `application`.")
+    if kind is ConnectorKind.OKTA:
+        _check_okta(settings)
+    return settings
+
+
+def _check_okta(settings: dict[str, Any]) -> None:
+    """One app (`app_id`), or every app of the org (`apps=all`, narrowed by `label_prefix`
+    and Okta's `filter` expression), never both."""
+    if ("app_id" in settings) == ("apps" in settings):
+        raise InvalidInput("`okta` needs --app-id (one app) or --apps all (every app), not both.")
     if "app_id" in settings:
+        if "label_prefix" in settings or "filter" in settings:
+            raise InvalidInput("--label-prefix and --filter go with --apps all, not --app-id.")
         settings["app_id"] = validation.external_id(str(settings["app_id"]))
         if not re.match(r"^[A-Za-z0-9_-]+$", settings["app_id"]):
             raise InvalidInput("--app-id is an Okta app id like 0oa1b2c3d4.")
-    return settings
+        return
+    if str(settings["apps"]).strip().lower() != "all":
+        raise InvalidInput("--apps takes `all` (every app of the org, one integration each).")
+    settings["apps"] = "all"
+    for name, limit in (("label_prefix", 100), ("filter", 500)):
+        if name not in settings:
+            continue
+        value = str(settings[name]).strip()
+        if not value or len(value) > limit or not value.isprintable():
+            option = f"--{name.replace('_', '-')}"
+            raise InvalidInput(f"{option} is printable text of 1 to {limit} characters.")
+        settings[name] = value
 
 
 def build_connector(
@@ -152,6 +178,13 @@ def build_connector(
         return WorkOSConnector(client)
     if kind is ConnectorKind.ANTHROPIC:
         return AnthropicConnector(client)
+    if config.get("apps") == "all":
+        return OktaConnector(
+            client,
+            label_prefix=config.get("label_prefix"),
+            app_filter=config.get("filter"),
+            layer=Layer(integration.layer),
+        )
     return OktaConnector(client, app_id=str(config["app_id"]))
 
 

@@ -9,12 +9,17 @@ from urllib.parse import quote
 
 from bot.connectors.base import Coverage, Organisation, SourceIdentity
 from bot.connectors.http import SourceClient, expect
+from bot.connectors.moments import rfc3339_moment
 from storage.vocabulary import IdentityKind, IdentityStatus, Source
 
 DEFAULT_BASE_URL = "https://api.anthropic.com/v1/"
 KEY_VARIABLE = "ANTHROPIC_ADMIN_KEY"
 API_VERSION = "2023-06-01"
 PAGE_LIMIT = 100  # the API allows 1 to 1000; 100 keeps one page well under the size cap
+# Where a key belongs when it is not a workspace's: the organisation (`scope.type`), or the
+# default workspace (a null `workspace_id`, in the older shape).
+ORGANISATION = "organization"
+DEFAULT_WORKSPACE = "default workspace"
 
 
 def auth_headers(admin_key: str) -> dict[str, str]:
@@ -119,16 +124,20 @@ class AnthropicConnector:
             # `inactive`, `archived` and `expired` keys authenticate nothing.
             status=IdentityStatus.ACTIVE if key["status"] == "active" else IdentityStatus.INACTIVE,
             owned_by=owner,
+            created_at=rfc3339_moment(key.get("created_at")),
+            # Null means the key never expires (documented); garbage is read as null too.
+            expires_at=rfc3339_moment(key.get("expires_at")),
+            container=label[:255],
         )
 
     def _key_workspace(self, key: dict[str, Any]) -> str:
         """The workspace a key belongs to, by name: `workspace_id`, or the newer `scope`."""
         scope = _object(key.get("scope"))
-        if scope.get("type") == "organization":
-            return "organization"
+        if scope.get("type") == ORGANISATION:
+            return ORGANISATION
         workspace_id = key.get("workspace_id") or scope.get("workspace_id")
         if not workspace_id:
-            return "default workspace"  # the documented meaning of a null workspace_id
+            return DEFAULT_WORKSPACE  # the documented meaning of a null workspace_id
         return self._workspaces.get(str(workspace_id), str(workspace_id))
 
     def coverage(self) -> Coverage:

@@ -47,12 +47,31 @@ class Coverage:
 
 @dataclass(frozen=True)
 class Organisation:
-    """A customer organisation at the source, mapped to its own application integration."""
+    """A part of the source with identities and coverage of its own (a WorkOS organisation, an
+    Okta app), mapped to its own child integration of `layer`."""
 
     external_ref: str
     name: str
     coverage: Coverage
     identities: Callable[[], Iterator[list[SourceIdentity]]] = field(repr=False)
+    layer: Layer = Layer.APPLICATION
+
+
+def summarise(parts: list[Coverage], directory_layer: Layer) -> Coverage:
+    """A parent's coverage from its parts': SSO `enforced` if every part enforces it,
+    `optional` if some do, else `none`; SCIM `enabled` only if every part has it. Nothing is
+    said (unknown) without parts. The parent gets no coverage gaps of its own for it: each
+    part's integration carries its own (bot/gaps/rules.py)."""
+    if not parts:
+        return Coverage()
+    enforced = [part.sso == SsoStatus.ENFORCED for part in parts]
+    sso = SsoStatus.ENFORCED if all(enforced) else SsoStatus.NONE
+    if any(enforced) and not all(enforced):
+        sso = SsoStatus.OPTIONAL
+    scim = (
+        ScimStatus.ENABLED if all(p.scim == ScimStatus.ENABLED for p in parts) else ScimStatus.NONE
+    )
+    return Coverage(sso=sso, scim=scim, directory_layer=directory_layer)
 
 
 class Connector(Protocol):
@@ -67,5 +86,5 @@ class Connector(Protocol):
         ...
 
     def organisations(self) -> Iterator[Organisation]:
-        """Customer organisations that map to child integrations (only WorkOS has them)."""
+        """Parts that map to child integrations: WorkOS organisations, Okta apps (`apps=all`)."""
         ...

@@ -5,14 +5,16 @@ facts."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 from bot.connectors.base import Coverage, Organisation, SourceIdentity
 from bot.connectors.http import SourceClient, expect
+from bot.connectors.moments import unix_moment
 from storage.vocabulary import IdentityKind, Layer, ScimStatus, Source
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1/"
+# Where an admin key belongs: the whole organisation, not one project.
+ORGANISATION = "organization"
 KEY_VARIABLE = "OPENAI_ADMIN_KEY"
 PAGE_LIMIT = 100
 
@@ -69,7 +71,7 @@ class OpenAIConnector:
             email=email,
             kind=IdentityKind.SERVICE_ACCOUNT if service else IdentityKind.HUMAN,
             role=_text(user.get("role"), 128),
-            last_used_at=_moment(user.get("api_key_last_used_at")),
+            last_used_at=unix_moment(user.get("api_key_last_used_at")),
         )
 
     def _project(self, project: dict[str, Any]) -> Iterator[list[SourceIdentity]]:
@@ -99,8 +101,12 @@ class OpenAIConnector:
             display_name=f"admin key {name} {key.get('redacted_value') or ''}".strip()[:255],
             kind=IdentityKind.API_KEY,
             role="admin",
-            last_used_at=_moment(key.get("last_used_at")),
+            last_used_at=unix_moment(key.get("last_used_at")),
             owned_by=owner_id,
+            created_at=unix_moment(key.get("created_at")),
+            # `expires_at` is null, or absent before the API had it: the key never expires.
+            expires_at=unix_moment(key.get("expires_at")),
+            container=ORGANISATION,
         )
 
     def coverage(self) -> Coverage:
@@ -161,6 +167,8 @@ def _service_account(account: dict[str, Any], project: str) -> SourceIdentity:
         display_name=f"{account.get('name') or account['id']} ({project})"[:255],
         kind=IdentityKind.SERVICE_ACCOUNT,
         role=_text(f"{project}: {account.get('role') or 'member'}", 128),
+        created_at=unix_moment(account.get("created_at")),
+        container=project[:255],
     )
 
 
@@ -175,8 +183,12 @@ def _project_key(key: dict[str, Any], project: str) -> SourceIdentity:
         display_name=f"{name} {key.get('redacted_value') or ''} ({project})".strip()[:255],
         kind=IdentityKind.API_KEY,
         role=_text(f"{project}: api key", 128),
-        last_used_at=_moment(key.get("last_used_at")),
+        last_used_at=unix_moment(key.get("last_used_at")),
         owned_by=_text(holder.get("email") or holder.get("id"), 320),
+        created_at=unix_moment(key.get("created_at")),
+        expires_at=unix_moment(key.get("expires_at")),
+        scopes=_scopes(key.get("scopes")),
+        container=project[:255],
     )
 
 
@@ -188,7 +200,10 @@ def _email(value: Any) -> str | None:
     return str(value).strip().lower()[:320] if value else None
 
 
-def _moment(value: Any) -> datetime | None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, tz=UTC)
-    return None
+def _scopes(value: Any) -> str | None:
+    """`scopes` as a key may carry them (a list of strings; documented on the request that
+    creates a service account's key, not on the listed key): joined, or None."""
+    if not isinstance(value, list):
+        return None
+    names = sorted({str(name) for name in value if isinstance(name, str) and name})
+    return ", ".join(names)[:255] or None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from bot.connectors.base import Coverage, Organisation, SourceIdentity
+from bot.connectors.base import Coverage, Organisation, SourceIdentity, summarise
 from bot.connectors.http import SourceClient, expect
 from storage.vocabulary import IdentityKind, IdentityStatus, Layer, ScimStatus, Source, SsoStatus
 
@@ -82,16 +82,8 @@ class WorkOSConnector:
         )
 
     def coverage(self) -> Coverage:
-        """The account as a whole: covered only if every organisation is."""
-        if not self._seen:
-            return Coverage()
-        covered_sso = [c.sso == SsoStatus.ENFORCED for c in self._seen]
-        covered_scim = [c.scim == ScimStatus.ENABLED for c in self._seen]
-        sso = SsoStatus.ENFORCED if all(covered_sso) else SsoStatus.NONE
-        if any(covered_sso) and not all(covered_sso):
-            sso = SsoStatus.OPTIONAL
-        scim = ScimStatus.ENABLED if all(covered_scim) else ScimStatus.NONE
-        return Coverage(sso=sso, scim=scim, directory_layer=Layer.APPLICATION)
+        """The account as a whole: a summary of its organisations' (see `summarise`)."""
+        return summarise(self._seen, Layer.APPLICATION)
 
 
 def _directory_user(user: dict[str, Any]) -> SourceIdentity:

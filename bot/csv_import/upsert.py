@@ -15,6 +15,7 @@ from bot.csv_import.parse import IdentityRow, parse_csv
 from bot.integrations import get_integration
 from bot.rules import apply_rules
 from storage import identities as identity_repo
+from storage import integrations as integration_repo
 from storage.models import Identity
 from storage.vocabulary import Source
 
@@ -119,4 +120,12 @@ def import_csv(
         progress=progress,
     )
     declared = apply_rules(session, integration=integration, now=moment)
+    integration_repo.record_event(
+        session,
+        actor=actor.user_id,
+        action="import.finished",
+        integration_id=integration.id,
+        detail={"created": created, "updated": updated, "unchanged": unchanged},
+        at=moment,
+    )
     return ImportResult(integration.name, created, updated, unchanged, declared)

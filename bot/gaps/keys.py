@@ -4,7 +4,15 @@
 They read what only some sources report, so each rule trusts a field only where its source
 gives it: a NULL `last_used_at` means "never used" for OpenAI API keys (the Administration API
 reports every key's last use) and "unknown" everywhere else; a NULL `owned_by` means "no owner"
-only for the sources that name owners (OpenAI, Anthropic), not for a key added by hand.
+only for the sources that name owners (OpenAI, Anthropic), not for a key added by hand; a NULL
+`expires_at` means "never expires" only for the API keys of the sources that report expiry
+(OpenAI, Anthropic).
+
+`admin-key` covers organisation-level keys: OpenAI admin API keys (role `admin`) and Anthropic
+keys scoped to the organisation rather than one workspace (container `organization`). Each is
+due on the shorter admin interval, and flagged while it never expires. A key past its
+`expires_at` authenticates nothing, so no key rule flags it even while the source (or our last
+sync of it) still lists it active; the details line says "expired".
 """
 
 from __future__ import annotations
@@ -26,8 +34,19 @@ NON_HUMAN = (IdentityKind.API_KEY, IdentityKind.SERVICE_ACCOUNT, IdentityKind.BO
 REPORTS_OWNER = frozenset({Source.OPENAI.value, Source.ANTHROPIC.value})
 # (source, kind) pairs whose API reports last use, so that no last use means never used.
 REPORTS_LAST_USE = frozenset({(Source.OPENAI.value, IdentityKind.API_KEY.value)})
+# (source, kind) pairs whose API reports expiry, so that no expiry means it never expires.
+# OpenAI documents `expires_at` (null: never) on admin and project keys; a key listed without
+# the field predates it and never expires either. Anthropic documents null as "never expires".
+REPORTS_EXPIRY = frozenset(
+    {
+        (Source.OPENAI.value, IdentityKind.API_KEY.value),
+        (Source.ANTHROPIC.value, IdentityKind.API_KEY.value),
+    }
+)
 # How the OpenAI connector marks an organisation-level admin API key.
 ADMIN_ROLE = "admin"
+# The container of a key that belongs to the whole organisation, not one project or workspace.
+ORGANISATION = "organization"
 _CHUNK = 500
 
 
@@ -78,6 +97,8 @@ def key_findings(
 def _rules(
     row: Any, owners: dict[tuple[int, str], _Owner], intervals: KeyIntervals
 ) -> Iterator[tuple[GapKind, str]]:
+    if row.expires_at is not None and row.expires_at <= intervals.now:
+        return  # expired: it authenticates nothing, whatever its listed status
     last_used, first_seen = row.last_used_at, row.first_seen_at
     if last_used is not None and last_used < intervals.unused_before:
         yield (
@@ -113,15 +134,32 @@ def _rules(
             f"its owner {row.owned_by} is no longer in the source: assign a new owner and"
             " rotate it",
         )
-    if row.role == ADMIN_ROLE and row.kind == IdentityKind.API_KEY.value:
-        declared = row.declared_at
-        if declared is not None and declared < intervals.admin_declared_before:
-            yield (
-                GapKind.ADMIN_KEY,
-                f"organisation admin key, lane last declared {declared.date()}; admin keys are"
-                f" reviewed every {intervals.admin_review_days} days: confirm it is still"
-                " needed, else rotate or remove it",
-            )
+    if row.kind == IdentityKind.API_KEY.value and (
+        row.role == ADMIN_ROLE or row.container == ORGANISATION
+    ):
+        detail = _admin_key_detail(row, intervals)
+        if detail:
+            yield (GapKind.ADMIN_KEY, detail)
+
+
+def _admin_key_detail(row: Any, intervals: KeyIntervals) -> str | None:
+    """One `admin-key` finding per key, naming each reason: its lane is due on the admin
+    interval, and it never expires."""
+    label = "organisation admin key" if row.role == ADMIN_ROLE else "organisation-level key"
+    reasons = []
+    declared = row.declared_at
+    if declared is not None and declared < intervals.admin_declared_before:
+        reasons.append(
+            f"{label}, lane last declared {declared.date()}; admin keys are reviewed every"
+            f" {intervals.admin_review_days} days: confirm it is still needed, else rotate or"
+            " remove it"
+        )
+    if row.expires_at is None and (row.source, row.kind) in REPORTS_EXPIRY:
+        reasons.append(
+            ("it never expires" if reasons else f"{label} that never expires")
+            + ": replace it with a key that expires, then revoke this one"
+        )
+    return "; ".join(reasons) or None
 
 
 def _key_rows(session: Session, integration_ids: Sequence[int]) -> Iterator[Any]:
@@ -135,6 +173,8 @@ def _key_rows(session: Session, integration_ids: Sequence[int]) -> Iterator[Any]
             sa.type_coerce(col(Identity.source), sa.String).label("source"),
             col(Identity.owned_by),
             col(Identity.last_used_at),
+            col(Identity.expires_at),
+            col(Identity.container),
             col(Identity.first_seen_at),
             col(Declaration.declared_at),
         )

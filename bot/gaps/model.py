@@ -58,6 +58,9 @@ class Owning:
     sso: str
     scim: str
     owner_active: bool
+    # It has child integrations (a WorkOS account, an Okta org with `apps=all`): they carry
+    # the coverage gaps of what they cover, so it gets coverage gaps for its own humans only.
+    has_children: bool = False
 
 
 def count_by_kind(gaps: Iterable[Gap]) -> dict[GapKind, int]:

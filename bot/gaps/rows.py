@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, or_
 
 from bot.gaps.model import Owning
@@ -23,7 +24,15 @@ def raw(column: Any) -> Any:
 
 
 def owning_query() -> sa.Select[Any]:
-    """An integration as `Owning` wants it: Core rows, stored strings as they are."""
+    """An integration as `Owning` wants it: Core rows, stored strings as they are, and whether
+    it has child integrations.
+
+    `id IN (the set of parent ids)`, not a correlated EXISTS: the set is read once, whereas
+    SQLite's planner, told by ANALYZE that `parent_id` is NULL on almost every row, scans the
+    whole table for each integration's EXISTS (7 s for 10k integrations)."""
+    child = aliased(Integration, name="child")
+    parents = sa.select(col(child.parent_id)).where(col(child.parent_id).is_not(None))
+    has_children = col(Integration.id).in_(parents).label("has_children")
     return sa.select(
         col(Integration.id),
         col(Integration.name),
@@ -33,6 +42,7 @@ def owning_query() -> sa.Select[Any]:
         raw(col(Integration.sso)),
         raw(col(Integration.scim)),
         col(Integration.owner_active),
+        has_children,
     )
 
 
@@ -56,8 +66,18 @@ def scope_of_ids(session: Session, wanted: set[int]) -> tuple[dict[int, Owning],
     return {row[0]: Owning(*row[1:]) for row in rows if row[0] in wanted}, len(rows)
 
 
-def conflicting_emails(session: Session) -> dict[str, dict[str, list[str]]]:
-    """Emails declared `workforce` in one place and `customer` in another, and where."""
+# Up to this many integrations in scope, only their own emails are checked for conflicts.
+NARROW_SCOPE = 1000
+
+
+def conflicting_emails(
+    session: Session, integration_ids: Sequence[int] | None = None
+) -> dict[str, dict[str, list[str]]]:
+    """Emails declared `workforce` in one place and `customer` in another, and where.
+
+    With `integration_ids` (a narrow scope: one integration, one owner's), only the emails of
+    their identities are grouped, through the email index, instead of every email there is.
+    """
     lanes = (Answer.WORKFORCE.value, Answer.CUSTOMER.value)
     base = (
         sa.select(col(Identity.email))
@@ -70,6 +90,12 @@ def conflicting_emails(session: Session) -> dict[str, dict[str, list[str]]]:
         .group_by(col(Identity.email))
         .having(sa.func.count(sa.distinct(col(Declaration.answer))) > 1)
     )
+    if integration_ids is not None:
+        own_emails = sa.select(col(Identity.email)).where(
+            col(Identity.integration_id).in_(list(integration_ids)),
+            col(Identity.email).is_not(None),
+        )
+        base = base.where(col(Identity.email).in_(own_emails))
     emails = [row.email for row in session.execute(base)]
     where: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for start in range(0, len(emails), 500):

@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.gaps.model import SCIM_WHY, Gap, Owning
-from bot.gaps.rows import conflicting_emails
+from bot.gaps.rows import NARROW_SCOPE, conflicting_emails
 from storage.vocabulary import (
     Answer,
     GapKind,
@@ -26,6 +26,11 @@ _MISMATCH_WORKFORCE = (
     " tenant) with no note that justifies it"
 )
 _MISMATCH_CUSTOMER = "`customer` identity in a platform integration with no note that justifies it"
+_KNOWN_UNENFORCED = frozenset({SsoStatus.NONE.value, SsoStatus.OPTIONAL.value})
+_TENANT_WITHOUT_SSO = (
+    "no active human identity yet, and SSO is `{sso}`, not `enforced`: this customer tenant's"
+    " users will sign in without its identity provider"
+)
 
 
 def findings(session: Session, scope: dict[int, Owning], rows: Iterable[Any]) -> Iterator[Gap]:
@@ -33,7 +38,7 @@ def findings(session: Session, scope: dict[int, Owning], rows: Iterable[Any]) ->
 
     The loop is deliberately flat and works on plain rows: it runs once per identity.
     """
-    conflicts = conflicting_emails(session)
+    conflicts = conflicting_emails(session, list(scope) if len(scope) <= NARROW_SCOPE else None)
     active_humans: Counter[int] = Counter()
     active, human = IdentityStatus.ACTIVE.value, IdentityKind.HUMAN.value
     workforce, customer, remove = (a.value for a in Answer)
@@ -83,16 +88,27 @@ def findings(session: Session, scope: dict[int, Owning], rows: Iterable[Any]) ->
 
 
 def _integrationfindings(integration: Owning, active_humans: int) -> Iterable[Gap]:
+    """Gaps of the integration itself. A customer tenant without SSO is a gap before its first
+    user arrives; a parent whose children carry coverage (a WorkOS account's organisations, an
+    Okta org's apps) gets coverage gaps only for human identities of its own, so each gap is
+    told once, by the integration that can close it."""
+
     def gap(kind: GapKind, detail: str) -> Gap:
         return Gap(kind, integration.name, integration.owner, integration.backup_owner, detail)
 
     if not integration.owner_active:
         yield gap(GapKind.ORPHAN, "the owner is deactivated or gone in Slack")
-    if active_humans and integration.sso != SsoStatus.ENFORCED:
-        yield gap(
-            GapKind.SSO,
-            f"{active_humans} active human identit{'y' if active_humans == 1 else 'ies'}"
-            f" and SSO is `{integration.sso}`, not `enforced`",
-        )
-    if integration.layer == Layer.APPLICATION and integration.scim != ScimStatus.ENABLED:
+    if integration.has_children and not active_humans:
+        return
+    application = integration.layer == Layer.APPLICATION
+    if integration.sso != SsoStatus.ENFORCED:
+        if active_humans:
+            yield gap(
+                GapKind.SSO,
+                f"{active_humans} active human identit{'y' if active_humans == 1 else 'ies'}"
+                f" and SSO is `{integration.sso}`, not `enforced`",
+            )
+        elif application and integration.sso in _KNOWN_UNENFORCED:
+            yield gap(GapKind.SSO, _TENANT_WITHOUT_SSO.format(sso=integration.sso))
+    if application and integration.scim != ScimStatus.ENABLED:
         yield gap(GapKind.SCIM, SCIM_WHY[ScimStatus(integration.scim)])

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from bisect import insort
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.gaps import URGENCY, Gap
+from bot.identity_details import IdentityDetails
 from storage.vocabulary import GapKind
 
 # Enough to act on without opening anything; the rest is one click away in the App Home tab.
@@ -20,6 +21,9 @@ class DigestItem:
     integration: str
     identity: str | None
     detail: str
+    identity_id: int | None = None
+    # What is known of the key or account the item names (`with_details`).
+    details: IdentityDetails | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +72,9 @@ class DigestDraft:
         # Per integration: its backup owner, and its counts by urgency rank.
         self._integrations: dict[str, tuple[str | None, dict[int, int]]] = {}
         # The most urgent items so far, in order: (rank, integration, identity or "", identity,
-        # detail). The first three are unique (one finding of a kind per identity or
-        # integration), so they alone decide the order.
-        self._top: list[tuple[int, str, str, str | None, str]] = []
+        # detail, identity id). The first three are unique (one finding of a kind per identity
+        # or integration), so they alone decide the order.
+        self._top: list[tuple[int, str, str, str | None, str, int | None]] = []
 
     def add(self, gap: Gap) -> None:
         rank = _RANK[gap.kind]
@@ -81,7 +85,7 @@ class DigestDraft:
         counts = entry[1]
         counts[rank] = counts.get(rank, 0) + 1
         identity = gap.identity
-        item = (rank, integration, identity or "", identity, gap.detail)
+        item = (rank, integration, identity or "", identity, gap.detail, gap.identity_id)
         top = self._top
         if len(top) < TOP_ITEMS or item < top[-1]:
             insort(top, item)
@@ -100,8 +104,8 @@ class DigestDraft:
             for rank, n in counts.items():
                 totals[rank] = totals.get(rank, 0) + n
         items = tuple(
-            DigestItem(URGENCY[rank], integration, identity, detail)
-            for rank, integration, _, identity, detail in self._top
+            DigestItem(URGENCY[rank], integration, identity, detail, identity_id)
+            for rank, integration, _, identity, detail, identity_id in self._top
         )
         return Digest(
             owner=owner,
@@ -121,6 +125,17 @@ def build_digest(owner: str, cycle: str, gaps: Iterable[Gap]) -> Digest:
     for gap in gaps:
         draft.add(gap)
     return draft.digest(owner, cycle)
+
+
+def with_details(digest: Digest, details: Mapping[int, IdentityDetails]) -> Digest:
+    """The digest with what is known of each key or account its items name."""
+    items = tuple(
+        replace(item, details=details.get(item.identity_id))
+        if item.identity_id is not None
+        else item
+        for item in digest.items
+    )
+    return replace(digest, items=items)
 
 
 _RANK = {kind: rank for rank, kind in enumerate(URGENCY)}

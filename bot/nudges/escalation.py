@@ -17,6 +17,7 @@ from sqlmodel import Session, col
 from bot.nudges.digest import Digest
 from bot.nudges.messenger import BackupAsked, Escalation, Messenger, NotDelivered, RecipientGone
 from bot.nudges.pacing import Pacer
+from storage import integrations as integration_repo
 from storage.models import AuditEvent, Declaration, Integration, Nudge, Snooze
 from storage.vocabulary import NudgeState
 
@@ -123,21 +124,20 @@ def escalate(
         row.name: row.id for row in session.execute(query.where(col(Integration.name).in_(names)))
     }
     for item in digest.integrations:
-        session.add(
-            AuditEvent(
-                at=now,
-                actor=BOT_ACTOR,
-                action=ESCALATED,
-                integration_id=ids.get(item.name),
-                detail={
-                    "owner": digest.owner,
-                    "cycle": digest.cycle,
-                    "unacted": digest.unacted,
-                    "backup_owner": item.backup_owner,
-                    "channel": channel,
-                    "counts": {str(k): n for k, n in item.counts.items()},
-                },
-            )
+        integration_repo.record_event(
+            session,
+            at=now,
+            actor=BOT_ACTOR,
+            action=ESCALATED,
+            integration_id=ids.get(item.name),
+            detail={
+                "owner": digest.owner,
+                "cycle": digest.cycle,
+                "unacted": digest.unacted,
+                "backup_owner": item.backup_owner,
+                "channel": channel,
+                "counts": {str(k): n for k, n in item.counts.items()},
+            },
         )
     session.commit()
     return True

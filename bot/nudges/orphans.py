@@ -26,6 +26,7 @@ from bot.nudges.messenger import (
 )
 from bot.nudges.pacing import Pacer, Pacing
 from bot.runtime import Runtime
+from storage import integrations as integration_repo
 from storage.models import AuditEvent, Integration
 
 logger = logging.getLogger(__name__)
@@ -117,14 +118,13 @@ def _resolve(
             if _already_reported(session, integration.id, owner):
                 return
             admins = sorted(runtime.settings.admins)
-            session.add(
-                AuditEvent(
-                    at=now,
-                    actor=BOT_ACTOR,
-                    action=REPORTED,
-                    integration_id=integration.id,
-                    detail={"owner": owner, "admins": admins},
-                )
+            integration_repo.record_event(
+                session,
+                at=now,
+                actor=BOT_ACTOR,
+                action=REPORTED,
+                integration_id=integration.id,
+                detail={"owner": owner, "admins": admins},
             )
             report.reported.append(name)
             tell, notice = admins, OrphanReported(name, owner)
@@ -141,14 +141,13 @@ def _hand_over(session: Session, *, name: str, owner: str, backup: str, now: dat
         backup_owner=None,
         now=now,
     )
-    session.add(
-        AuditEvent(
-            at=now,
-            actor=BOT_ACTOR,
-            action=HANDED_OVER,
-            integration_id=integration.id,
-            detail={"from": owner, "to": backup, "reason": "owner gone from Slack"},
-        )
+    integration_repo.record_event(
+        session,
+        at=now,
+        actor=BOT_ACTOR,
+        action=HANDED_OVER,
+        integration_id=integration.id,
+        detail={"from": owner, "to": backup, "reason": "owner gone from Slack"},
     )
 
 

@@ -13,8 +13,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from bot.gaps import gaps_of_integrations
+from bot.identity_details import details_for
 from bot.nudges import ledger
-from bot.nudges.digest import Digest, DigestDraft
+from bot.nudges.digest import Digest, DigestDraft, with_details
 from bot.nudges.escalation import streaks
 from bot.nudges.messenger import Person
 from bot.nudges.schedule import Due, due, zone
@@ -136,7 +137,15 @@ def plan_cycle(
                 unacted=unacted,
             )
         )
+    plan.digests = _with_details(session, plan.digests, now)
     return plan
+
+
+def _with_details(session: Session, digests: list[Digest], now: datetime) -> list[Digest]:
+    """The digests with what is known of each key they name, read once for all of them."""
+    named = [i.identity_id for d in digests for i in d.items if i.identity_id is not None]
+    details = details_for(session, named, now=now)
+    return [with_details(digest, details) for digest in digests]
 
 
 def _drop_snoozed(session: Session, plan: Plan, open_to_send: dict[str, Due]) -> None:

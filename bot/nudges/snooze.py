@@ -11,9 +11,11 @@ from bot.errors import NotAllowed
 from bot.nudges import directory
 from bot.nudges.schedule import zone
 from bot.runtime import Runtime
-from storage.models import AuditEvent, Snooze
+from storage import integrations as integration_repo
+from storage.models import Snooze
 
 REVIEW_OPENED = "nudge.review_opened"
+SNOOZED = "nudge.snoozed"
 SNOOZE_DAY = timedelta(days=1)
 SNOOZE_WEEK = timedelta(days=7)
 
@@ -34,14 +36,22 @@ def snooze(
     row = Snooze(owner=owner, until=now + length, created_by=user_id, created_at=now)
     session.add(row)
     session.flush()
+    integration_repo.record_event(
+        session,
+        at=now,
+        actor=user_id,
+        action=SNOOZED,
+        integration_id=None,
+        detail={"owner": owner, "until": row.until.isoformat(), "snooze_id": row.id},
+    )
     return row
 
 
 def review_opened(session: Session, *, user_id: str, owner: str, now: datetime) -> None:
     """Record that the owner asked for the declaration prompt from a digest."""
     _require_owner(user_id, owner)
-    session.add(
-        AuditEvent(at=now, actor=user_id, action=REVIEW_OPENED, integration_id=None, detail={})
+    integration_repo.record_event(
+        session, at=now, actor=user_id, action=REVIEW_OPENED, integration_id=None, detail={}
     )
 
 

@@ -29,6 +29,9 @@ USERS: tuple[DemoUser, ...] = (ADMIN, OWNER, BYSTANDER)
 
 CHANNEL_ID = "C0PLAYGRND"
 CHANNEL_NAME = "boundary"
+# The seeded SSO/SCIM statuses are claims like any other: a link and an expiry.
+EVIDENCE = "https://playground.example/evidence/idp-settings"
+REVIEW_DAYS = 90
 
 # Identities per integration: (id or email, kind, display name, role, answer, note, age)
 # `age` is how long ago the answer was declared; None means undeclared.
@@ -58,36 +61,25 @@ _GLOBEX: tuple[_Row, ...] = (
 def seed(session: Session, *, now: datetime) -> None:
     """An OpenAI platform integration and two customer tenants, part-declared on purpose."""
     owner = Actor(OWNER.user_id)
-    register_integration(
-        session,
-        actor=owner,
-        name="openai-platform",
-        layer=Layer.PLATFORM,
-        backup_owner=ADMIN.user_id,
-        channel=CHANNEL_ID,
-        sso=SsoStatus.ENFORCED,
-        scim=ScimStatus.ENABLED,
-        now=now,
-    )
-    register_integration(
-        session,
-        actor=owner,
-        name="acme-tenant",
-        layer=Layer.APPLICATION,
-        sso=SsoStatus.ENFORCED,
-        scim=ScimStatus.ENABLED,
-        now=now,
-    )
-    # SSO but no directory: the `scim` gap, and customer offboarding nobody automates.
-    register_integration(
-        session,
-        actor=owner,
-        name="globex-tenant",
-        layer=Layer.APPLICATION,
-        sso=SsoStatus.ENFORCED,
-        scim=ScimStatus.NONE,
-        now=now,
-    )
+    # globex has SSO but no directory: the `scim` gap, and customer offboarding nobody automates.
+    for name, layer, scim, backup, channel in (
+        ("openai-platform", Layer.PLATFORM, ScimStatus.ENABLED, ADMIN.user_id, CHANNEL_ID),
+        ("acme-tenant", Layer.APPLICATION, ScimStatus.ENABLED, None, None),
+        ("globex-tenant", Layer.APPLICATION, ScimStatus.NONE, None, None),
+    ):
+        register_integration(
+            session,
+            actor=owner,
+            name=name,
+            layer=layer,
+            backup_owner=backup,
+            channel=channel,
+            sso=SsoStatus.ENFORCED,
+            scim=scim,
+            evidence_url=EVIDENCE,
+            review_days=REVIEW_DAYS,
+            now=now,
+        )
     for integration, rows in (
         ("openai-platform", _OPENAI),
         ("acme-tenant", _ACME),

@@ -1,5 +1,6 @@
-"""Pulling one source into the inventory: pages of identities upserted, customer
-organisations as integrations of their own, facts and lane rules applied."""
+"""Pulling one source into the inventory: pages of identities upserted, the source's parts
+(WorkOS organisations, Okta apps) as child integrations of their own, facts and lane rules
+applied."""
 
 from __future__ import annotations
 
@@ -11,13 +12,13 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from bot import coverage as claims
-from bot.connectors.base import SourceIdentity
+from bot.connectors.base import Organisation, SourceIdentity
 from bot.rules import apply_rules
 from bot.sync.runs import Counts
 from storage import identities as identity_repo
 from storage import integrations as integration_repo
 from storage.models import Integration
-from storage.vocabulary import Layer, Source
+from storage.vocabulary import Source
 
 Progress = Callable[[int], None]
 
@@ -43,9 +44,7 @@ def pull(
     created: list[str] = []
     seen_children: set[int] = set()
     for organisation in connector.organisations():
-        child, is_new = _child(
-            session, integration, organisation.external_ref, organisation.name, now=moment
-        )
+        child, is_new = _child(session, integration, organisation, now=moment)
         seen_children.add(child.id or 0)
         if is_new:
             created.append(child.name)
@@ -59,7 +58,7 @@ def pull(
         claims.apply_source_facts(session, child, organisation.coverage, source, moment)
         counts.declared += apply_rules(session, integration=child, now=moment)
     for child in _children(session, integration_id):
-        if (child.id or 0) not in seen_children:  # the organisation is gone at the source
+        if (child.id or 0) not in seen_children:  # gone at the source (or filtered out)
             counts.deactivated += identity_repo.deactivate_unseen(
                 session, integration_id=child.id or 0, source=source, before=moment
             )
@@ -129,9 +128,11 @@ def _children(session: Session, parent_id: int) -> list[Integration]:
 
 
 def _child(
-    session: Session, parent: Integration, external_ref: str, name: str, *, now: datetime
+    session: Session, parent: Integration, organisation: Organisation, *, now: datetime
 ) -> tuple[Integration, bool]:
-    """The application integration of one customer organisation, created on first sight."""
+    """The integration of one part of the source (a customer organisation, an app), created
+    on first sight, before it has any identity: its coverage gaps are open from the start."""
+    external_ref, name = organisation.external_ref, organisation.name
     found = session.exec(
         select(Integration).where(
             col(Integration.parent_id) == parent.id,
@@ -145,7 +146,7 @@ def _child(
         slug = _slug(f"{slug[:40]}-{external_ref[-12:]}")
     child = Integration(
         name=slug,
-        layer=Layer.APPLICATION,
+        layer=organisation.layer,
         owner=parent.owner,
         backup_owner=parent.backup_owner,
         channel=parent.channel,
@@ -161,7 +162,11 @@ def _child(
         actor=f"sync:{parent.connector_kind}",
         action="integration.registered",
         integration_id=child.id,
-        detail={"layer": "application", "owner": parent.owner, "organisation": name[:255]},
+        detail={
+            "layer": organisation.layer.value,
+            "owner": parent.owner,
+            "organisation": name[:255],
+        },
         at=now,
     )
     return child, True

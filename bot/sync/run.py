@@ -116,8 +116,8 @@ def _sync(
         for name in created:
             notify(
                 integration.owner,
-                f"`{name}` was created from a {integration.connector_kind} organisation of"
-                f" `{integration.name}`; its identities are waiting for your review.",
+                f"`{name}` was created from a {_part(integration)} of `{integration.name}`;"
+                " its identities are waiting for your review.",
             )
     logger.info(
         "synced %s: %d seen, %d created, %d updated, %d deactivated",
@@ -137,6 +137,11 @@ def _sync(
         declared_by_rules=counts.declared,
         new_integrations=tuple(created),
     )
+
+
+def _part(integration: Integration) -> str:
+    """What one child integration is at the source, for the owner's message."""
+    return "Okta app" if integration.connector_kind == "okta" else "WorkOS organisation"
 
 
 def sync_all(runtime: Runtime, *, notify: Notify | None = None) -> list[SyncOutcome]:

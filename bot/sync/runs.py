@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -13,6 +14,7 @@ from bot.authorization import Actor, require_steward
 from bot.errors import InvalidInput
 from bot.integrations import get_integration
 from bot.runtime import Runtime
+from storage import integrations as integration_repo
 from storage.models import Integration, SyncRun
 from storage.vocabulary import SyncState
 
@@ -23,6 +25,8 @@ Notify = Callable[[str, str], None]
 # no sync takes anywhere near it, so it is closed as failed when the next one starts.
 INTERRUPTED_AFTER = timedelta(hours=6)
 INTERRUPTED = "interrupted: the process stopped before the sync finished"
+SYNC_FINISHED = "sync.finished"
+SYNC_FAILED = "sync.failed"
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,7 @@ def close_interrupted(session: Session, *, integration_id: int, now: datetime) -
     for run in stuck:
         run.state, run.finished_at, run.error = SyncState.FAILED, now, INTERRUPTED
         session.add(run)
+        _record_end(session, run, {"error": INTERRUPTED})
     return len(stuck)
 
 
@@ -107,12 +112,33 @@ def start_run(runtime: Runtime, *, actor: Actor, integration_name: str) -> Start
 
 
 def finish_run(session: Session, *, run_id: int, counts: Counts, now: datetime) -> None:
+    """Close the run as ok, and chain its counts (in the sync's own unit of work)."""
     run = session.get(SyncRun, run_id)
     assert run is not None
     run.state, run.finished_at = SyncState.OK, now
     run.seen, run.created, run.updated = counts.seen, counts.created, counts.updated
     run.deactivated = counts.deactivated
     session.add(run)
+    _record_end(session, run, {**asdict(counts)})
+
+
+def _record_end(session: Session, run: SyncRun, outcome: dict[str, Any]) -> None:
+    """The chained entry of a sync run's end: an auditor sees each run, what it saw and how it
+    ended, in the same record as the declarations it led to."""
+    assert run.finished_at is not None
+    integration_repo.record_event(
+        session,
+        at=run.finished_at,
+        actor=f"sync:{run.connector_kind}",
+        action=SYNC_FINISHED if run.state == SyncState.OK else SYNC_FAILED,
+        integration_id=run.integration_id,
+        detail={
+            "run_id": run.id,
+            "connector": run.connector_kind,
+            "started_at": run.started_at.isoformat(),
+            **outcome,
+        },
+    )
 
 
 def record_failure(
@@ -134,6 +160,7 @@ def record_failure(
         run.state, run.finished_at, run.error = SyncState.FAILED, runtime.clock.now(), error[:1000]
         run.owner_told = already_told
         session.add(run)
+        _record_end(session, run, {"error": run.error})
     logger.warning("sync of %s failed: %s", integration.name, error)
     if notify is not None and not already_told:
         notify(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from bot.connectors.base import Connector, Coverage, Organisation, SourceIdentity
-from storage.vocabulary import Source
+from storage.vocabulary import Layer, Source
 
 
 @dataclass
@@ -20,6 +20,7 @@ class _Organisation:
     external_ref: str
     name: str
     coverage: Coverage
+    layer: Layer
     pages: list[int] = field(default_factory=list)  # offsets in the spool file
 
 
@@ -43,7 +44,10 @@ class SpooledSource:
                 spooled._pages.append(spooled._write(page))
             for organisation in connector.organisations():
                 kept = _Organisation(
-                    organisation.external_ref, organisation.name, organisation.coverage
+                    organisation.external_ref,
+                    organisation.name,
+                    organisation.coverage,
+                    organisation.layer,
                 )
                 kept.pages = [spooled._write(page) for page in organisation.identities()]
                 spooled._organisations.append(kept)
@@ -74,7 +78,7 @@ class SpooledSource:
             def pages(offsets: list[int] = kept.pages) -> Iterator[list[SourceIdentity]]:
                 return (self._page(offset) for offset in offsets)
 
-            yield Organisation(kept.external_ref, kept.name, kept.coverage, pages)
+            yield Organisation(kept.external_ref, kept.name, kept.coverage, pages, kept.layer)
 
     def coverage(self) -> Coverage:
         return self._coverage

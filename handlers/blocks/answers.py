@@ -11,8 +11,13 @@ from bot.gaps import Gap, count_by_kind
 from bot.report import Report
 from bot.sync import SyncOutcome
 from bot.text import plural
-from bot.who import IdentityView, IntegrationView, Lookup, LookupKind
-from handlers.blocks.text import clip, context, day, escape, mention, section
+from handlers.blocks.text import (
+    clip,
+    context,
+    escape,
+    mention,
+    section,
+)
 from storage.models import Identity, Integration
 from storage.vocabulary import GapKind
 
@@ -38,8 +43,10 @@ USAGE: dict[str, tuple[str, str]] = {
         "sends you the declaration prompt now. Example: `/boundary review acme-tenant`",
     ),
     "who": (
-        "who <integration | @user | email | identity id>",
-        "who owns it, its lane, who declared it and when. Example: `/boundary who dev@acme.com`",
+        "who <integration | @user | email | domain | name | identity id, or their start>",
+        "who owns it, its lane, who declared it and when; an integration's lanes and open gaps;"
+        " a person's keys. Part of a name finds what starts with it, a typo gets suggestions."
+        ' Examples: `/boundary who openai`, `/boundary who acme.com`, `/boundary who "Dev One"`',
     ),
     "gaps": (
         "gaps [integration | @user]",
@@ -87,57 +94,6 @@ def unknown(name: str) -> str:
         f"I don't know `/boundary {escape(clip(name, 40))}`."
         f" Try one of: {', '.join(f'`{n}`' for n in USAGE)} — or `/boundary help`."
     )
-
-
-def _integration_line(view: IntegrationView, role: str | None = None) -> str:
-    backup = f", backup {mention(view.backup_owner)}" if view.backup_owner else ""
-    inactive = " :warning: owner inactive in Slack" if not view.owner_active else ""
-    role_text = f" ({role})" if role else ""
-    return (
-        f"`{view.name}`{role_text} — {view.layer} layer, owner {mention(view.owner)}{backup};"
-        f" SSO `{view.sso}`, SCIM `{view.scim}`{inactive}"
-    )
-
-
-def _identity_line(view: IdentityView) -> str:
-    who = escape(clip(view.email or view.external_id, 80))
-    if view.answer is None:
-        lane = "*no lane yet*"
-    else:
-        by = f" by {mention(view.declared_by)}" if view.declared_by else ""
-        lane = f"`{view.answer}`{by} on {day(view.declared_at)}"
-        if view.rule:
-            lane += f" (rule `{escape(view.rule)}`)"
-    inactive = " (inactive)" if str(view.status) != "active" else ""
-    return (
-        f"{who}{inactive} in `{view.integration}` ({view.kind}) — {lane};"
-        f" owner {mention(view.owner)}"
-    )
-
-
-def who_blocks(found: Lookup) -> list[dict[str, Any]]:
-    query = escape(clip(found.query, 80))
-    if not found.found:
-        if found.kind is LookupKind.USER:
-            return [section(f"{mention(found.query)} owns no integrations.")]
-        return [section(f"Nothing matches `{query}`: no integration, email or identity id.")]
-    blocks: list[dict[str, Any]] = []
-    if found.integration is not None:
-        blocks.append(section(_integration_line(found.integration)))
-    if found.owned:
-        lines = [
-            _integration_line(v, "owner" if v.owner == found.query else "backup")
-            for v in found.owned
-        ]
-        blocks.append(section(f"{mention(found.query)} owns or backs up:\n" + "\n".join(lines)))
-    if found.identities:
-        lines = [_identity_line(v) for v in found.identities]
-        blocks.append(section("\n".join(lines)))
-    return blocks
-
-
-def who_text(found: Lookup) -> str:
-    return f"who {escape(clip(found.query, 80))}"
 
 
 def gaps_blocks(gaps: list[Gap], scope: str) -> list[dict[str, Any]]:

@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.nudges.digest import Digest, DigestItem, describe_counts
-from handlers.blocks.text import button, context, escape, header, mention, section
+from handlers.blocks.details import details_line
+from handlers.blocks.text import SECTION_LIMIT, button, context, escape, header, mention, section
 from handlers.ids import Action, Block
 
 # How each gap kind reads in a sentence; the digest names every item's kind this way.
@@ -35,12 +36,29 @@ def digest_text(digest: Digest) -> str:
     )
 
 
-def _item_line(item: DigestItem) -> str:
+def _item_line(item: DigestItem, *, detailed: bool = True) -> str:
     label = KIND_LABELS.get(str(item.kind), str(item.kind))
     where = f"*{escape(item.integration)}*"
     if item.identity is not None:
         where += f" · `{escape(item.identity)}`"
-    return f"• {where}: {label}: {escape(item.detail)}"
+    line = f"• {where}: {label}: {escape(item.detail)}"
+    if item.details is None or not detailed:
+        return line
+    # Under the item, indented: what is known of the key or account it names.
+    return f"{line}\n      {details_line(item.details)}"
+
+
+def _urgent_text(digest: Digest) -> str:
+    """The most urgent items, each with its details line while the section has room: the
+    last items lose theirs first, so no item is cut off."""
+    items = digest.items
+    for detailed in range(len(items), -1, -1):
+        text = "*Most urgent*\n" + "\n".join(
+            _item_line(item, detailed=n < detailed) for n, item in enumerate(items)
+        )
+        if len(text) <= SECTION_LIMIT:
+            return text
+    return text
 
 
 def _counts_line(digest: Digest) -> str:
@@ -62,7 +80,7 @@ def digest_blocks(digest: Digest, *, home: str | None = None) -> list[dict[str, 
     blocks: list[dict[str, Any]] = [
         header("Boundary review: what is still open"),
         section(f"Open in {integrations}: {_counts_line(digest)}"),
-        section("*Most urgent*\n" + "\n".join(_item_line(item) for item in digest.items)),
+        section(_urgent_text(digest)),
     ]
     if digest.more > 0:
         blocks.append(context(f"…and {digest.more} more; the App Home tab lists every open item."))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.gaps import count_by_kind
+from bot.gaps import Gap, count_by_kind
 from bot.home import Home
+from handlers.blocks.details import details_line
 from handlers.blocks.text import (
     SURFACE_BLOCKS,
     button,
@@ -68,16 +69,23 @@ def home_view(home: Home) -> dict[str, Any]:
         blocks.append(section("*Open gaps*\n:white_check_mark: None."))
     else:
         counts = ", ".join(f"{kind} {n}" for kind, n in count_by_kind(home.gaps).items())
-        gap_lines = [
-            f"• *{gap.kind}* `{gap.integration}`"
-            + (f" `{escape(clip(gap.identity, 40))}`" if gap.identity else "")
-            + f": {escape(clip(gap.detail, 150))}"
-            for gap in home.gaps[:MAX_GAP_LINES]
-        ]
-        blocks.append(section(f"*Open gaps* ({counts})\n" + "\n".join(gap_lines)))
+        blocks.append(section(f"*Open gaps* ({counts})"))
+        for gap in home.gaps[:MAX_GAP_LINES]:
+            blocks.extend(_gap_blocks(home, gap))
         if len(home.gaps) > MAX_GAP_LINES:
             blocks.append(
                 context(f"…and {len(home.gaps) - MAX_GAP_LINES} more: `/boundary gaps @you`.")
             )
     assert len(blocks) <= SURFACE_BLOCKS
     return {"type": "home", "blocks": blocks}
+
+
+def _gap_blocks(home: Home, gap: Gap) -> list[dict[str, Any]]:
+    """A gap's line, and under it what is known of the key or account it names."""
+    line = (
+        f"• *{gap.kind}* `{gap.integration}`"
+        + (f" `{escape(clip(gap.identity, 40))}`" if gap.identity else "")
+        + f": {escape(clip(gap.detail, 300))}"
+    )
+    details = home.details.get(gap.identity_id) if gap.identity_id is not None else None
+    return [section(line)] + ([] if details is None else [context(details_line(details))])

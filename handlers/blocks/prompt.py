@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.declaration_queue import QueuePage
-from bot.who import IdentityView
+from bot.identity_details import IdentityDetails
+from bot.lookup_views import IdentityView
+from handlers.blocks.details import details_line
 from handlers.blocks.text import (
     MESSAGE_BLOCKS,
     button,
@@ -60,11 +62,12 @@ def identity_ids(blocks: list[dict[str, Any]]) -> list[int]:
     return found
 
 
-def _describe(item: IdentityView) -> str:
+def _describe(item: IdentityView, *, detailed: bool) -> str:
+    """Who or what it is; a key's or account's role is in its details line instead."""
     facts = [str(item.kind).replace("_", " ")]
     if item.email and item.email != item.display_name:
         facts.append(escape(item.email))
-    if item.role:
+    if item.role and not detailed:
         facts.append(f"role {escape(clip(item.role, 60))}")
     if item.external_id not in (item.display_name, item.email):
         facts.append(f"`{escape(clip(item.external_id, 60))}`")
@@ -86,7 +89,9 @@ def _status(item: IdentityView, pending: bool) -> str:
     return (":hourglass: due for review: " if pending else ":white_check_mark: ") + recorded
 
 
-def _identity_blocks(item: IdentityView, pending: bool) -> list[dict[str, Any]]:
+def _identity_blocks(
+    item: IdentityView, pending: bool, details: IdentityDetails | None
+) -> list[dict[str, Any]]:
     select = {
         "type": "static_select",
         "action_id": Action.DECLARE,
@@ -97,8 +102,10 @@ def _identity_blocks(item: IdentityView, pending: bool) -> list[dict[str, Any]]:
     }
     return [
         section(
-            f"{_describe(item)}\n{_status(item, pending)}", block_id=f"{Block.IDENTITY}:{item.id}"
+            f"{_describe(item, detailed=details is not None)}\n{_status(item, pending)}",
+            block_id=f"{Block.IDENTITY}:{item.id}",
         ),
+        *([] if details is None else [context(details_line(details))]),
         {
             "type": "actions",
             "block_id": f"{Block.IDENTITY_ACTIONS}:{item.id}",
@@ -127,7 +134,7 @@ def prompt_blocks(page: QueuePage) -> list[dict[str, Any]]:
         divider(),
     ]
     for item in page.items:
-        blocks.extend(_identity_blocks(item, page.pending(item)))
+        blocks.extend(_identity_blocks(item, page.pending(item), page.details.get(item.id)))
     if not page.items:
         blocks.append(section("Nothing on this page waits for a lane."))
     blocks.append(divider())

@@ -1,21 +1,27 @@
-"""`/boundary who <integration | @user | email | identity id>`: answered in the
-acknowledgement."""
+"""`/boundary who <integration | @user | email | domain | name | identity id>`, or the start of
+one: answered in the acknowledgement."""
 
 from __future__ import annotations
 
 from bot.who import look_up
-from handlers.blocks import answers
+from handlers.blocks import lookups
 from handlers.commands.subcommand import Call, Reply, Subcommand, Usage
 
 
 def answer(call: Call) -> Reply:
-    if len(call.args) != 1:
+    if not call.args:
         raise Usage("who")
-    token = call.args[0]
-    if token.channel:
+    if any(token.channel for token in call.args):
         raise Usage("who", "A channel owns nothing; look up a @user, an integration or an email.")
-    found = look_up(call.runtime, query=token.user or token.text)
-    return {"text": answers.who_text(found), "blocks": answers.who_blocks(found)}
+    if len(call.args) == 1 and call.args[0].user:
+        query = call.args[0].user
+    elif any(token.user for token in call.args):
+        raise Usage("who", "Look up one @user at a time.")
+    else:
+        # A display name has spaces: `who Dev One` and `who "Dev One"` look up the same.
+        query = " ".join(token.text for token in call.args)
+    found = look_up(call.runtime, query=query)
+    return {"text": lookups.who_text(found), "blocks": lookups.who_blocks(found)}
 
 
 WHO = Subcommand("who", answer)

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.home import read_home
 from bot.runtime import Runtime
-from handlers.blocks.home import home_view
+from handlers.blocks.home import MAX_GAP_LINES, home_view
 from handlers.context import runtime_of
 from handlers.deferred import plan, planned
 from handlers.errors import reported
@@ -17,7 +17,7 @@ from handlers.ids import Event
 
 
 def publish_home(client: WebClient, runtime: Runtime, *, user_id: str) -> None:
-    home = read_home(runtime, user_id=user_id)
+    home = read_home(runtime, user_id=user_id, shown=MAX_GAP_LINES)
     client.views_publish(user_id=user_id, view=home_view(home))
 
 

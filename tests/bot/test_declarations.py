@@ -47,7 +47,7 @@ def test_declare_records_lane_and_previous_value(session: Session, owner: Actor)
     assert [(v.answer, v.declared_by, v.note) for v in found.identities] == [
         (Answer.WORKFORCE, owner.user_id, "developer")
     ]
-    assert verify_chain(session).count == 2
+    assert verify_chain(session).declarations == 2
 
 
 def test_stranger_cannot_declare(session: Session, owner: Actor, stranger: Actor) -> None:
@@ -61,7 +61,7 @@ def test_stranger_cannot_declare(session: Session, owner: Actor, stranger: Actor
             session, actor=stranger, identity_id=identity.id or 0, answer=Answer.WORKFORCE, now=NOW
         )
 
-    assert verify_chain(session).count == 0
+    assert verify_chain(session).declarations == 0
 
 
 def test_rule_declares_matching_identities_and_names_itself(session: Session, owner: Actor) -> None:

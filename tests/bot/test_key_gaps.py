@@ -11,8 +11,9 @@ from sqlmodel import Session
 from bot.authorization import Actor
 from bot.declarations import declare
 from bot.gaps import Gap, compute_gaps
+from bot.identity_details import details_for
 from bot.integrations import register_integration
-from bot.nudges.digest import build_digest
+from bot.nudges.digest import build_digest, with_details
 from handlers.blocks.digest import digest_blocks
 from storage.models import Identity, SlackUser
 from storage.vocabulary import (
@@ -30,6 +31,7 @@ from tests.conftest import NOW, OWNER
 PLATFORM = "openai-platform"
 CREATOR = "user-dev"
 LONG_AGO = NOW - timedelta(days=365)
+NEXT_YEAR = NOW + timedelta(days=365)
 
 
 @pytest.fixture
@@ -61,6 +63,8 @@ def _key(
     role: str | None = None,
     declared_at: datetime = NOW,
     source: Source = Source.OPENAI,
+    expires_at: datetime | None = None,
+    container: str | None = None,
 ) -> Identity:
     identity = Identity(
         integration_id=integration_id,
@@ -69,6 +73,8 @@ def _key(
         role=role,
         owned_by=owned_by,
         last_used_at=last_used_at,
+        expires_at=expires_at,
+        container=container,
         source=source,
         first_seen_at=LONG_AGO,
         last_seen_at=NOW,
@@ -192,6 +198,7 @@ def test_an_admin_key_is_reviewed_on_the_shorter_admin_interval(
         role="admin",
         last_used_at=NOW,
         declared_at=NOW - timedelta(days=days),
+        expires_at=NEXT_YEAR,
     )
 
     assert _kinds(session) == ([(GapKind.ADMIN_KEY, "admin-key-1")] if flagged else [])
@@ -210,6 +217,7 @@ def test_the_owners_digest_names_each_key_gap_and_what_to_do(
         role="admin",
         last_used_at=NOW,
         declared_at=NOW - timedelta(days=40),
+        expires_at=NEXT_YEAR,
     )
 
     blocks = digest_blocks(build_digest(OWNER, "2026-11-30", _gaps(session)))
@@ -228,3 +236,104 @@ def test_the_owners_digest_names_each_key_gap_and_what_to_do(
         "*1* admin key due for review · *1* no human owner · *1* unused key or account"
         in (blocks[1]["text"]["text"])
     )
+
+
+NEVER = "organisation admin key that never expires: replace it with a key that expires, then"
+
+
+def test_an_openai_admin_key_that_never_expires_is_an_admin_key_gap(
+    session: Session, owner: Actor, platform: int
+) -> None:
+    _key(session, owner, platform, "admin-key-1", role="admin", last_used_at=NOW)
+
+    found = _gaps(session)
+
+    assert [(gap.kind, gap.identity) for gap in found] == [(GapKind.ADMIN_KEY, "admin-key-1")]
+    assert found[0].detail == f"{NEVER} revoke this one"
+
+
+def test_an_admin_key_due_for_review_that_never_expires_is_one_gap_naming_both(
+    session: Session, owner: Actor, platform: int
+) -> None:
+    _key(
+        session,
+        owner,
+        platform,
+        "admin-key-1",
+        role="admin",
+        last_used_at=NOW,
+        declared_at=NOW - timedelta(days=40),
+    )
+
+    found = _gaps(session)
+
+    assert [(gap.kind, gap.identity) for gap in found] == [(GapKind.ADMIN_KEY, "admin-key-1")]
+    assert "admin keys are reviewed every 30 days" in found[0].detail
+    assert found[0].detail.endswith(
+        "; it never expires: replace it with a key that expires, then revoke this one"
+    )
+
+
+def test_an_anthropic_organisation_key_without_expiry_is_flagged_and_a_workspace_key_is_not(
+    session: Session, owner: Actor, platform: int
+) -> None:
+    _key(session, owner, platform, "apikey_org", source=Source.ANTHROPIC,
+         role="organization: api key", container="organization")  # fmt: skip
+    _key(session, owner, platform, "apikey_ws", source=Source.ANTHROPIC,
+         role="Support bot: api key", container="Support bot")  # fmt: skip
+
+    found = _gaps(session)
+
+    assert [(gap.kind, gap.identity) for gap in found] == [(GapKind.ADMIN_KEY, "apikey_org")]
+    assert found[0].detail.startswith("organisation-level key that never expires: replace it")
+
+
+def test_an_admin_key_from_a_source_that_does_not_report_expiry_is_not_flagged_for_it(
+    session: Session, owner: Actor, platform: int
+) -> None:
+    _key(session, owner, platform, "admin-manual", role="admin", source=Source.MANUAL)
+
+    assert _gaps(session) == []
+
+
+def test_a_key_past_its_expiry_has_no_key_gaps_while_still_listed_active(
+    session: Session, owner: Actor, platform: int
+) -> None:
+    _key(
+        session,
+        owner,
+        platform,
+        "admin-expired",
+        role="admin",
+        owned_by=None,
+        last_used_at=NOW - timedelta(days=200),
+        declared_at=NOW - timedelta(days=40),
+        expires_at=NOW - timedelta(days=1),
+    )
+
+    assert _gaps(session) == []
+
+
+def test_the_digest_shows_what_is_known_of_the_key_under_its_line(
+    session: Session, owner: Actor, platform: int
+) -> None:
+    session.add(
+        Identity(integration_id=platform, external_id="user-ana", email="ana@corp.com",
+                 first_seen_at=LONG_AGO, last_seen_at=NOW)
+    )  # fmt: skip
+    key = _key(session, owner, platform, "admin-key-1", role="admin", owned_by="user-ana",
+               last_used_at=NOW - timedelta(days=2), container="organization")  # fmt: skip
+    key.source_created_at = LONG_AGO
+    session.add(key)
+    session.flush()
+    gaps = [gap for gap in _gaps(session) if gap.kind is GapKind.ADMIN_KEY]
+    digest = build_digest(OWNER, "2026-11-30", gaps)
+    named = [item.identity_id or 0 for item in digest.items]
+
+    blocks = digest_blocks(with_details(digest, details_for(session, named, now=NOW)))
+
+    assert blocks[2]["text"]["text"].splitlines()[1:] == [
+        f"• *openai-platform* · `admin-key-1`: admin key due for review: {NEVER} revoke this one",
+        "      api key · owner ana@corp.com · created 2025-11-30 · last used 2026-11-28"
+        " · never expires · role admin · organisation-wide",
+    ]

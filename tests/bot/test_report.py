@@ -17,7 +17,8 @@ from bot.errors import NotFound
 from bot.identities import add_identity
 from bot.integrations import register_integration
 from bot.report import IDENTITY_FIELDS, build_report, render_csv, render_json
-from storage.vocabulary import Answer, IdentityKind, Layer, ScimStatus, SsoStatus
+from storage.models import Identity
+from storage.vocabulary import Answer, IdentityKind, Layer, ScimStatus, Source, SsoStatus
 from tests.conftest import NOW, OWNER
 
 
@@ -131,3 +132,44 @@ def test_a_stale_lane_shows_in_the_identity_row(evidence: Session) -> None:
     identities, _ = _csv_sections(render_csv(evidence, report))
 
     assert {r["external_id"]: r["open_gaps"] for r in identities}["key-prod"] == "stale"
+
+
+def test_each_key_row_carries_what_its_source_reports_and_never_for_no_expiry(
+    evidence: Session,
+) -> None:
+    platform = register_integration(
+        evidence, actor=Actor(OWNER), name="claude-platform", layer=Layer.PLATFORM, now=NOW
+    )
+    evidence.add(
+        Identity(
+            integration_id=platform.id or 0,
+            external_id="apikey_org",
+            kind=IdentityKind.API_KEY,
+            role="organization: api key",
+            owned_by="user_01",
+            source=Source.ANTHROPIC,
+            source_created_at=NOW - timedelta(days=30),
+            container="organization",
+            first_seen_at=NOW,
+            last_seen_at=NOW,
+        )
+    )
+    evidence.flush()
+    report = build_report(evidence, review_days=90, now=NOW)
+
+    identities, _ = _csv_sections(render_csv(evidence, report))
+    document = json.loads(render_json(evidence, report))
+
+    by_id = {row["external_id"]: row for row in identities}
+    org = by_id["apikey_org"]
+    assert (org["owned_by"], org["created_at"], org["expires_at"], org["container"]) == (
+        "user_01",
+        (NOW - timedelta(days=30)).isoformat(),
+        "never",  # Anthropic reports expiry: none means the key never expires
+        "organization",
+    )
+    assert (org["last_used_at"], org["scopes"]) == ("", "")
+    assert by_id["key-prod"]["expires_at"] == ""  # added by hand: expiry unknown
+    assert "admin-key" in org["open_gaps"].split()
+    [as_json] = [i for i in document["identities"] if i["external_id"] == "apikey_org"]
+    assert as_json == org

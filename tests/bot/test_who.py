@@ -10,7 +10,8 @@ from bot.declarations import declare
 from bot.errors import InvalidInput
 from bot.identities import add_identity
 from bot.integrations import register_integration
-from bot.who import MAX_QUERY, LookupKind, who
+from bot.lookup_views import LookupKind
+from bot.who import MAX_QUERY, who
 from storage.vocabulary import Answer, Layer, ScimStatus, SsoStatus
 from tests.conftest import BACKUP, NOW, OWNER
 
@@ -25,6 +26,8 @@ def inventory(session: Session, owner: Actor, admin: Actor) -> Session:
         backup_owner=BACKUP,
         sso=SsoStatus.ENFORCED,
         scim=ScimStatus.ENABLED,
+        evidence_url="https://tickets.example/SEC-1",
+        review_days=90,
         now=NOW,
     )
     register_integration(

@@ -16,6 +16,8 @@ from bot.cli import app
 from tests.support.processes import BOUNDARY_BOT
 
 OWNER = "U0OWNER01"
+# The configured operator (BOUNDARY_OPERATOR) every workspace's writes are credited to.
+OPERATOR = "U0OPERATR"
 # Settings a developer's shell may carry, and variables that make Rich treat a pipe as a terminal.
 _DROPPED = ("SLACK_", "BOUNDARY_", "DATABASE_URL", "FORCE_COLOR", "TTY_", "COLUMNS", "LINES")
 
@@ -55,8 +57,9 @@ class Workspace:
 
 @pytest.fixture
 def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
-    """A working directory of its own (no stray .env), a SQLite file in it, no Slack settings;
-    the Slack Web API points at a closed loopback port, so nothing can reach slack.com."""
+    """A working directory of its own (no stray .env), a SQLite file in it, no Slack settings, a
+    configured operator; the Slack Web API points at a closed loopback port, so nothing can
+    reach slack.com."""
     monkeypatch.chdir(tmp_path)
     for name in list(os.environ):
         if name.startswith(_DROPPED):
@@ -64,6 +67,7 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
     env = {k: v for k, v in os.environ.items() if not k.startswith(_DROPPED)}
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'bot.db'}"
     env["SLACK_API_URL"] = "http://127.0.0.1:9/api/"
+    env["BOUNDARY_OPERATOR"] = OPERATOR
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     return Workspace(tmp_path, env)
@@ -74,7 +78,8 @@ def acme(workspace: Workspace) -> Workspace:
     """`acme-tenant` (application) with a person, an API key and two identities sharing an email,
     all with opaque external ids; and `openai-platform` (platform)."""
     workspace.seed("integration", "add", "openai-platform", "--layer", "platform",
-                   "--owner", OWNER, "--sso", "enforced", "--scim", "enabled")  # fmt: skip
+                   "--owner", OWNER, "--sso", "enforced", "--scim", "enabled",
+                   "--evidence", "https://tickets.example/SEC-1")  # fmt: skip
     workspace.seed("integration", "add", "acme-tenant", "--layer", "application", "--owner", OWNER)
     people = workspace.csv(
         "people.csv",

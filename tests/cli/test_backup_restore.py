@@ -26,7 +26,7 @@ from bot.cli import app
 from bot.declarations import declare
 from storage.engine import make_engine, session_factory, session_scope
 from storage.vocabulary import Answer
-from tests.cli.conftest import OWNER, Workspace
+from tests.cli.conftest import OPERATOR, OWNER, Workspace
 from tests.conftest import NOW
 from tests.support.postgres_roles import (
     apply_roles,
@@ -36,7 +36,7 @@ from tests.support.postgres_roles import (
     require_postgres_tools,
 )
 
-HEAD = re.compile(r"^OK (\d+) declarations, head ([0-9a-f]{64})$")
+HEAD = re.compile(r"^OK (\d+) declarations, \d+ events, head ([0-9a-f]{64})$")
 MOST_WRITES = 5000  # the writer stops on its own after this many, should the test not stop it
 
 
@@ -129,7 +129,7 @@ def test_a_backup_taken_while_another_process_writes_verifies_against_the_earlie
     assert before + 5 < copied < _declarations(live)
     assert not list(workspace.directory.glob("backup.db-*"))  # one file, no -wal beside it
     assert verified.exit_code == 0, verified.output
-    assert verified.output.startswith(f"OK {copied} declarations, head ")
+    assert verified.output.startswith(f"OK {copied} declarations, 2 events, head ")
 
 
 def test_a_tampered_copy_fails_verify_against_the_earlier_head(workspace: Workspace) -> None:
@@ -138,14 +138,14 @@ def test_a_tampered_copy_fails_verify_against_the_earlier_head(workspace: Worksp
     workspace.seed("db", "backup", "backup.db")
     with closing(sqlite3.connect(workspace.directory / "backup.db")) as copy:
         copy.execute("DROP TRIGGER declaration_no_update")
-        copy.execute("UPDATE declaration SET answer = 'workforce' WHERE seq = 2")
+        copy.execute("UPDATE declaration SET answer = 'workforce' WHERE seq = 3")
         copy.commit()
 
     verified = cli(workspace.env | {"DATABASE_URL": f"sqlite:///{workspace.directory}/backup.db"},
                    "audit", "verify", "--head", head)  # fmt: skip
 
     assert verified.exit_code == 1
-    assert "chain broken at seq 2: content does not match its hash" in verified.output
+    assert "chain broken at declaration seq 3: content does not match its hash" in verified.output
 
 
 def test_backup_never_overwrites_a_file_unless_forced(workspace: Workspace) -> None:
@@ -209,7 +209,7 @@ def restored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RestoredCopy]
             name: None for name in os.environ if name.startswith(("SLACK_", "BOUNDARY_"))
         }
         _ok(clean | {"DATABASE_URL": source.migrator_url}, "db", "upgrade")
-        env = clean | {"DATABASE_URL": source.bot_url}
+        env = clean | {"DATABASE_URL": source.bot_url, "BOUNDARY_OPERATOR": OPERATOR}
         people = directory / "people.csv"
         people.write_text("external_id\nu1\n", encoding="utf-8")
         _ok(env, "integration", "add", "acme-tenant", "--layer", "application", "--owner", OWNER)
@@ -235,7 +235,7 @@ def test_pg_dump_and_pg_restore_give_a_copy_that_verifies_against_the_earlier_he
     verified = cli(env, "audit", "verify", "--head", restored.head)
 
     assert verified.exit_code == 0, verified.output
-    assert verified.output.startswith(f"OK 1 declarations, head {restored.head}")
+    assert verified.output.startswith(f"OK 1 declarations, 2 events, head {restored.head}")
 
 
 def test_a_restored_postgresql_copy_keeps_the_bot_role_out_of_the_records(

@@ -16,6 +16,8 @@ from bot.cli import app
 from bot.text import plural
 
 OWNER = "U0OWNER01"
+OPERATOR = "U0OPERATR"
+EVIDENCE = "https://tickets.example/SEC-1"
 
 
 @pytest.fixture
@@ -26,6 +28,7 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "BOUNDARY_ADMINS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
+    monkeypatch.setenv("BOUNDARY_OPERATOR", OPERATOR)
     return path
 
 
@@ -43,7 +46,7 @@ def ok(*args: str) -> Result:
 def populated(database: Path, tmp_path: Path) -> Path:
     ok("db", "upgrade")
     ok("integration", "add", "openai-platform", "--layer", "platform", "--owner", OWNER,
-       "--sso", "enforced", "--scim", "enabled")  # fmt: skip
+       "--sso", "enforced", "--scim", "enabled", "--evidence", EVIDENCE)  # fmt: skip
     ok("integration", "add", "acme-tenant", "--layer", "application", "--owner", OWNER)
     people = tmp_path / "people.csv"
     people.write_text("external_id,email,kind\nu1,pat@acme.com,human\nkey-1,,api_key\n")
@@ -155,17 +158,21 @@ def test_report_csv_and_json_to_files(populated: Path, tmp_path: Path) -> None:
 def test_audit_verify_ok_then_broken_after_tampering(populated: Path) -> None:
     ok("rule", "acme-tenant", "kind:api_key", "workforce")
     verified = ok("audit", "verify")
-    assert "OK 1 declarations" in verified.output
+    # Two registrations, the two claims made at registration, the import and the rule.
+    assert "OK 1 declarations, 6 events, head " in verified.output
     head = verified.output.split("head ")[1].strip()
 
     with sqlite3.connect(populated) as connection:
         connection.execute("DROP TRIGGER declaration_no_update")
-        connection.execute("UPDATE declaration SET answer = 'customer' WHERE seq = 1")
+        [(seq,)] = connection.execute("SELECT seq FROM declaration").fetchall()
+        connection.execute("UPDATE declaration SET answer = 'customer'")
     broken = cli("audit", "verify")
-    anchored = cli("audit", "verify", "--head", head)
+    anchored = cli("audit", "verify", "--expect-head", head)
 
     assert broken.exit_code == 1
-    assert "chain broken at seq 1: content does not match its hash" in broken.stderr
+    assert f"chain broken at declaration seq {seq}: content does not match its hash" in (
+        broken.stderr
+    )
     assert anchored.exit_code == 1
 
 

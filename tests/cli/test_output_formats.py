@@ -17,7 +17,7 @@ INTEGRATION_KEYS = ["name", "layer", "owner", "owner_active", "backup_owner", "c
 def _long_integration(workspace: Workspace) -> None:
     workspace.seed("integration", "add", LONG, "--layer", "platform", "--owner", OWNER,
                    "--backup", "U0BACKUP01", "--channel", "C0SECURITY", "--sso", "enforced",
-                   "--scim", "platform-only")  # fmt: skip
+                   "--scim", "platform-only", "--evidence", "https://t.example/1")  # fmt: skip
 
 
 def test_piped_integration_list_defaults_to_tsv_with_whole_values(workspace: Workspace) -> None:
@@ -68,7 +68,18 @@ def test_tsv_escapes_tab_newline_and_backslash_in_values(workspace: Workspace) -
 def test_who_as_json_is_one_object_with_every_key(acme: Workspace) -> None:
     found = json.loads(acme.ok("who", "pat@acme.com", "--format", "json"))
 
-    assert list(found) == ["query", "kind", "integration", "owned", "identities"]
+    assert list(found) == [
+        "query",
+        "kind",
+        "integration",
+        "summary",
+        "owned",
+        "identities",
+        "owned_identities",
+        "integrations",
+        "suggestions",
+        "more",
+    ]
     assert found["kind"] == "email"
     assert [(i["external_id"], i["lane"]) for i in found["identities"]] == [("00u9f1c2a3b4", None)]
 
@@ -117,6 +128,7 @@ def test_audit_verify_prints_the_whole_head_hash_on_one_line_and_as_json(
     document = json.loads(acme.ok("audit", "verify", "--format", "json"))
 
     assert document["ok"] is True
-    assert document["count"] == 1
+    # Two registrations, the two claims made at registration, the import and the rule.
+    assert (document["count"], document["declarations"], document["events"]) == (7, 1, 6)
     assert len(document["head"]) == 64
-    assert line == f"OK 1 declarations, head {document['head']}\n"
+    assert line == f"OK 1 declarations, 6 events, head {document['head']}\n"

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 from scim2_server.memory import InMemoryStorage
@@ -149,3 +149,55 @@ def cursor_pages(items: list[dict[str, Any]], size: int, style: str) -> Route:
         )
 
     return route
+
+
+def by_organisation(items: list[dict[str, Any]], size: int = 10) -> Route:
+    """A WorkOS list filtered by `organization_id` (connections, directories), cursor-paged."""
+
+    def route(query: dict[str, list[str]], url: str) -> Reply:
+        wanted = query.get("organization_id", [""])[0]
+        mine = [item for item in items if item["organization_id"] == wanted]
+        return cursor_pages(mine, size, "workos")(query, url)
+
+    return route
+
+
+@dataclass
+class OktaApps:
+    """Okta's `GET /api/v1/apps` as documented: `q` (name or label starts with, any case),
+    `filter` (only `status eq "ACTIVE"|"INACTIVE"` here; anything else is a 400 as Okta gives),
+    `limit`, and an `after` cursor in the `Link: <...>; rel="next"` header. `broken_after`
+    makes the page after that app id malformed JSON, to break a list half-way."""
+
+    base_url: str
+    apps: list[dict[str, Any]]
+    size: int = 2
+    broken_after: str | None = None
+    queries: list[dict[str, list[str]]] = field(default_factory=list)
+
+    def __call__(self, query: dict[str, list[str]], _url: str) -> Reply:
+        self.queries.append(query)
+        found = self.apps
+        q = query.get("q", [""])[0].casefold()
+        if q:
+            found = [
+                a for a in found if any(a[k].casefold().startswith(q) for k in ("name", "label"))
+            ]
+        expression = query.get("filter", [""])[0]
+        if expression:
+            status = expression.removeprefix('status eq "').removesuffix('"')
+            if expression != f'status eq "{status}"' or status not in ("ACTIVE", "INACTIVE"):
+                return Reply(400, {"errorCode": "E0000031", "errorSummary": "Invalid filter"})
+            found = [a for a in found if a["status"] == status]
+        after = query.get("after", [None])[0]
+        if after is not None and after == self.broken_after:
+            return Reply(raw=b'[{"id": "0oa-broken", ')
+        start = 0 if after is None else next(i for i, a in enumerate(found) if a["id"] == after) + 1
+        size = min(int(query.get("limit", ["20"])[0]), self.size)
+        page = found[start : start + size]
+        kept = {k: v[0] for k, v in query.items() if k != "after"}
+        links = [f'<{self.base_url}api/v1/apps?{urlencode(kept)}>; rel="self"']
+        if start + size < len(found):
+            cursor = urlencode({**kept, "after": page[-1]["id"]})
+            links.append(f'<{self.base_url}api/v1/apps?{cursor}>; rel="next"')
+        return Reply(body=page, headers={"Link": ", ".join(links)})

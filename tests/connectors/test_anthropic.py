@@ -5,6 +5,7 @@ workspace members and API keys become identities; faults fail the sync and lose 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 
@@ -20,7 +21,10 @@ from tests.connectors.anthropic_server import (
     SUPPORT,
     VARIABLE,
     anthropic_routes,
+    api_key,
+    pages,
 )
+from tests.connectors.anthropic_server import KEYS as LISTED
 from tests.connectors.helpers import Sleeps, connected, identities, integration, no_wait_retry
 from tests.connectors.servers import Reply, StandIn, stand_in
 
@@ -247,3 +251,64 @@ def test_anthropic_bad_page_mid_sync_fails_the_sync_and_deactivates_nobody(
     assert {i.status for i in found.values() if not i.external_id.startswith("apikey_")} == {
         IdentityStatus.ACTIVE
     }
+
+
+@pytest.mark.usefixtures("platform")
+def test_anthropic_keys_carry_created_expiry_and_workspace(runtime: Runtime, owner: Actor) -> None:
+    sync(runtime, owner)
+
+    found = stored(runtime)
+    prod, ci = found["apikey_prod"], found["apikey_ci"]
+    added = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
+    assert (prod.source_created_at, prod.expires_at, prod.container) == (
+        added,
+        None,  # null: the key never expires
+        "Support bot",
+    )
+    assert (ci.expires_at, ci.container) == (
+        datetime(2027, 6, 30, tzinfo=UTC),
+        "default workspace",
+    )
+    assert found["apikey_scoped"].container == "Research"
+    assert found["apikey_retired"].container == "Old"
+    assert {found[key].scopes for key in KEYS} == {None}  # the Admin API lists no scopes
+    assert found["user_01"].source_created_at is None  # people carry no key details
+
+
+@pytest.mark.usefixtures("platform")
+def test_anthropic_an_organisation_scoped_key_belongs_to_the_organisation(
+    runtime: Runtime, owner: Actor, api: StandIn
+) -> None:
+    org_key = api_key("org", "active", "user_01", None, scope={"type": "organization"})
+    api.routes["/v1/organizations/api_keys"] = pages([*LISTED, org_key], 2)
+
+    sync(runtime, owner)
+
+    org = stored(runtime)["apikey_org"]
+    assert (org.container, org.role, org.expires_at) == (
+        "organization",
+        "organization: api key",
+        None,
+    )
+
+
+@pytest.mark.usefixtures("platform")
+def test_anthropic_garbage_times_become_none_and_keep_the_page(
+    runtime: Runtime, owner: Actor, api: StandIn
+) -> None:
+    odd = [
+        api_key("odd1", "active", "user_01", SUPPORT, created_at="2026-13-45T00:00:00Z"),
+        api_key("odd2", "active", "user_01", SUPPORT, created_at=1711471533, expires_at="soon"),
+        api_key("odd3", "active", "user_01", SUPPORT, expires_at="2027-01-01T00:00:00"),
+        api_key("odd4", "active", "user_01", SUPPORT, expires_at={"at": "2027-01-01"}),
+    ]
+    api.routes["/v1/organizations/api_keys"] = pages(odd, 2)
+
+    outcome = sync(runtime, owner)
+
+    found = stored(runtime)
+    assert outcome.ok, outcome.error
+    assert [found[f"apikey_odd{n}"].source_created_at for n in (1, 2)] == [None, None]
+    # Not RFC 3339 (text, an object, a time without its offset): read as no expiry.
+    assert [found[f"apikey_odd{n}"].expires_at for n in (2, 3, 4)] == [None, None, None]
+    assert found["apikey_odd4"].source_created_at == datetime(2026, 1, 15, 9, 30, tzinfo=UTC)

@@ -23,6 +23,8 @@ from tests.connectors.servers import Reply, StandIn, cursor_pages, stand_in
 VARIABLE = "BOUNDARY_TEST_OPENAI_ADMIN_KEY"
 KEY = "sk-admin-test"
 NAME = "openai-platform"
+CREATED = 1711471533
+EXPIRES = 1798761600  # 2027-01-01
 
 
 def _user(n: int, scim: bool | None = None) -> dict[str, Any]:
@@ -112,8 +114,10 @@ def openai_routes(api: StandIn, *, users: int = 5, scim: bool | None = True) -> 
                         "redacted_value": "sk-abc...def",
                         "name": "Prod key",
                         "created_at": 1711471533,
+                        "expires_at": EXPIRES,
                         "last_used_at": 1711471534,
                         "id": "key_proj",
+                        "owner_project_access": "active",
                         "owner": {
                             "type": "service_account",
                             "service_account": {
@@ -137,6 +141,7 @@ def openai_routes(api: StandIn, *, users: int = 5, scim: bool | None = True) -> 
                         "name": "Billing export",
                         "redacted_value": "sk-admin...xyz",
                         "created_at": 1711471533,
+                        "expires_at": None,  # documented: null, the key never expires
                         "last_used_at": 1711471999,
                         "owner": {
                             "type": "user",
@@ -333,3 +338,76 @@ def test_openai_429_with_a_retry_after_date_waits_until_that_date(
 
     assert outcome.ok
     assert sleeps == [7.0]
+
+
+def _when(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+@pytest.mark.usefixtures("platform")
+def test_openai_keys_and_accounts_carry_created_expiry_and_project(
+    runtime: Runtime, owner: Actor
+) -> None:
+    sync(runtime, owner)
+
+    with runtime.unit_of_work() as session:
+        found = identities(session, NAME)
+    key, account, admin = found["key_proj"], found["svc_acct_abc"], found["key_admin_gone"]
+    assert (key.source_created_at, key.expires_at, key.container) == (
+        _when(CREATED),
+        _when(EXPIRES),
+        "Support bot",
+    )
+    assert key.last_used_at == _when(1711471534)
+    assert (account.source_created_at, account.container, account.role) == (
+        _when(CREATED),
+        "Support bot",
+        "Support bot: member",
+    )
+    assert (admin.source_created_at, admin.expires_at, admin.container, admin.role) == (
+        _when(CREATED),
+        None,
+        "organization",
+        "admin",
+    )
+    assert admin.last_used_at == _when(1711471999)
+    assert {key.scopes, account.scopes, admin.scopes} == {None}  # the list shapes have none
+
+
+@pytest.mark.usefixtures("platform")
+def test_openai_garbage_times_and_scopes_become_none_and_keep_the_page(
+    runtime: Runtime, owner: Actor, api: StandIn
+) -> None:
+    odd = {
+        "object": "organization.project.api_key",
+        "id": "key_odd",
+        "name": "Odd key",
+        "redacted_value": "sk-odd...odd",
+        "created_at": "yesterday",
+        "expires_at": 10**20,  # beyond any datetime
+        "last_used_at": True,
+        "scopes": "api.model.read",  # a string, not the documented list
+        "owner": {"type": "user", "user": {"id": "user-000", "email": "dev0@corp.com"}},
+    }
+    scoped = {**odd, "id": "key_scoped", "created_at": float("nan"), "expires_at": None}
+    scoped["scopes"] = ["api.model.read", "api.files.write", 7]
+    api.routes["/v1/organization/projects/proj_abc/api_keys"] = cursor_pages(
+        [odd, scoped], 20, "openai"
+    )
+
+    outcome = sync(runtime, owner)
+
+    with runtime.unit_of_work() as session:
+        found = identities(session, NAME)
+    assert outcome.ok, outcome.error
+    key = found["key_odd"]
+    assert (key.source_created_at, key.expires_at, key.last_used_at, key.scopes) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert (found["key_scoped"].source_created_at, found["key_scoped"].scopes) == (
+        None,
+        "api.files.write, api.model.read",
+    )

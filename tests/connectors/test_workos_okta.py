@@ -1,4 +1,5 @@
-"""WorkOS and Okta against loopback stand-ins: the gaps their facts produce, and Link paging."""
+"""WorkOS and Okta against loopback stand-ins: the gaps their facts produce, per customer
+organisation and not again on the WorkOS integration itself, and Link paging."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ import pytest
 from bot.authorization import Actor
 from bot.connectors import ConnectorKind
 from bot.gaps import compute_gaps
+from bot.identities import add_identity
 from bot.runtime import Runtime
 from bot.sync import sync_integration
 from storage.vocabulary import GapKind, IdentityStatus, Layer, ScimStatus, SsoStatus
 from tests.conftest import NOW
 from tests.connectors.helpers import connected, identities, integration, no_wait_retry
-from tests.connectors.servers import Reply, StandIn, cursor_pages, stand_in
+from tests.connectors.servers import Reply, StandIn, by_organisation, cursor_pages, stand_in
 
 WORKOS_VARIABLE = "BOUNDARY_TEST_WORKOS_API_KEY"
 OKTA_VARIABLE = "BOUNDARY_TEST_OKTA_API_TOKEN"
@@ -33,15 +35,6 @@ def _organisation(org_id: str, name: str) -> dict[str, Any]:
     return {"object": "organization", "id": org_id, "name": name, "domains": []}
 
 
-def _by_org(items: list[dict[str, Any]]) -> Any:
-    def route(query: dict[str, list[str]], url: str) -> Reply:
-        wanted = query.get("organization_id", [""])[0]
-        mine = [item for item in items if item["organization_id"] == wanted]
-        return cursor_pages(mine, 10, "workos")(query, url)
-
-    return route
-
-
 def workos_routes(api: StandIn) -> None:
     api.routes.update(
         {
@@ -54,7 +47,7 @@ def workos_routes(api: StandIn) -> None:
                 2,
                 "workos",
             ),
-            "/connections": _by_org(
+            "/connections": by_organisation(
                 [
                     {
                         "object": "connection",
@@ -74,7 +67,7 @@ def workos_routes(api: StandIn) -> None:
                     },
                 ]
             ),
-            "/directories": _by_org(
+            "/directories": by_organisation(
                 [
                     {
                         "object": "directory",
@@ -178,6 +171,109 @@ def test_workos_second_sync_finds_the_same_integrations_instead_of_new_ones(
 
     assert again.new_integrations == ()
     assert (again.created, again.updated, again.seen) == (0, 0, 3)
+
+
+def _synced_workos(runtime: Runtime, owner: Actor, api: StandIn) -> None:
+    workos_routes(api)
+    connected(
+        runtime,
+        owner,
+        "customer-app",
+        Layer.APPLICATION,
+        ConnectorKind.WORKOS,
+        url=api.base_url,
+        secret_env=WORKOS_VARIABLE,
+    )
+    outcome = sync_integration(
+        runtime, actor=owner, integration_name="customer-app", retry=no_wait_retry()
+    )
+    assert outcome.ok, outcome.error
+
+
+def _gaps_of(runtime: Runtime, name: str) -> set[GapKind]:
+    with runtime.reading() as session:
+        return {g.kind for g in compute_gaps(session, review_days=90, integration=name, now=NOW)}
+
+
+def test_a_workos_organisation_without_sso_or_directory_has_its_sso_and_scim_gaps_before_any_user(
+    runtime: Runtime, owner: Actor, api: StandIn
+) -> None:
+    _synced_workos(runtime, owner, api)
+
+    with runtime.reading() as session:
+        umbrella = integration(session, "customer-app-umbrella")
+        people = identities(session, "customer-app-umbrella")
+    assert people == {}
+    assert (umbrella.sso, umbrella.scim) == (SsoStatus.NONE, ScimStatus.NONE)
+    assert _gaps_of(runtime, "customer-app-umbrella") == {GapKind.SSO, GapKind.SCIM}
+    assert _gaps_of(runtime, "customer-app-globex") == {GapKind.SCIM}
+
+
+def test_the_workos_integration_does_not_repeat_its_organisations_coverage_gaps(
+    runtime: Runtime, owner: Actor, api: StandIn
+) -> None:
+    _synced_workos(runtime, owner, api)
+
+    with runtime.reading() as session:
+        account = integration(session, "customer-app")
+        everywhere = compute_gaps(session, review_days=90, now=NOW)
+    assert (account.sso, account.scim) == (SsoStatus.OPTIONAL, ScimStatus.NONE)
+    assert _gaps_of(runtime, "customer-app") == set()
+    assert not [g for g in everywhere if g.integration == "customer-app"]
+    coverage = sorted((g.kind, g.integration) for g in everywhere if g.identity is None)
+    assert coverage == [
+        (GapKind.SCIM, "customer-app-globex"),
+        (GapKind.SCIM, "customer-app-umbrella"),
+        (GapKind.SSO, "customer-app-umbrella"),
+    ]
+
+
+def test_the_workos_integration_still_gets_the_sso_and_scim_gaps_of_its_own_people(
+    runtime: Runtime, owner: Actor, api: StandIn
+) -> None:
+    _synced_workos(runtime, owner, api)
+    with runtime.unit_of_work() as session:
+        add_identity(
+            session, actor=owner, integration_name="customer-app", id_or_email="ops@us.com", now=NOW
+        )
+
+    found = _gaps_of(runtime, "customer-app")
+
+    assert found == {GapKind.SSO, GapKind.SCIM, GapKind.UNDECLARED}
+
+
+def test_a_workos_sync_that_fails_half_way_changes_no_organisation(
+    runtime: Runtime, owner: Actor, api: StandIn
+) -> None:
+    _synced_workos(runtime, owner, api)
+    umbrella_sso = {
+        "object": "connection",
+        "id": "conn_3",
+        "organization_id": "org_bare",
+        "connection_type": "GoogleSAML",
+        "name": "Umbrella",
+        "state": "active",
+    }
+    api.routes["/connections"] = by_organisation([umbrella_sso])
+    api.routes["/directory_users"] = cursor_pages([], 2, "workos")
+    api.faults["/directories"] = [Reply(raw=b'{"data": [')]
+
+    outcome = sync_integration(
+        runtime, actor=owner, integration_name="customer-app", retry=no_wait_retry()
+    )
+
+    with runtime.reading() as session:
+        umbrella = integration(session, "customer-app-umbrella")
+        initech = identities(session, "customer-app-initech")
+    assert not outcome.ok
+    assert "malformed JSON" in (outcome.error or "")
+    assert (umbrella.sso, umbrella.scim) == (SsoStatus.NONE, ScimStatus.NONE)
+    assert _gaps_of(runtime, "customer-app-umbrella") == {GapKind.SSO, GapKind.SCIM}
+    assert sorted(p.status for p in initech.values()) == [
+        IdentityStatus.ACTIVE,
+        IdentityStatus.ACTIVE,
+        IdentityStatus.INACTIVE,
+    ]
 
 
 def _okta_user(n: int, status: str = "ACTIVE") -> dict[str, Any]:

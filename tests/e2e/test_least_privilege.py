@@ -69,6 +69,7 @@ def as_bot(
     monkeypatch.setenv("SLACK_API_URL", standin.api_url)
     monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
     monkeypatch.setenv(SCIM_VARIABLE, SCIM_TOKEN)
+    monkeypatch.setenv("BOUNDARY_OPERATOR", OWNER)  # the person CLI writes are credited to
     return CliRunner()
 
 
@@ -119,7 +120,7 @@ def test_the_cli_writes_syncs_and_sweeps_as_the_bot_role(
     verified = as_bot.invoke(app, ["audit", "verify"])
 
     assert failed == {}
-    assert verified.output.startswith("OK 2 declarations, head ")
+    assert verified.output.startswith("OK 2 declarations, ")
     assert standin.calls("chat.postMessage")
 
 
@@ -131,8 +132,8 @@ def test_a_missing_grant_is_one_line_naming_the_role_and_what_it_lacks(
         admin.execute(revoke)
         try:
             done = subprocess.run(
-                [str(BOUNDARY_BOT), "integration", "add", "refused", "--layer", "platform",
-                 "--owner", OWNER],
+                [str(BOUNDARY_BOT), "--as", OWNER, "integration", "add", "refused", "--layer",
+                 "platform", "--owner", OWNER],
                 env=bot_env(database_url=deployed.bot_url, api_url="http://127.0.0.1:9/api/",
                             bot_token=BOT_TOKEN),
                 cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,

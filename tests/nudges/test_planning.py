@@ -182,7 +182,8 @@ def test_a_digest_from_the_unordered_stream_leads_with_the_most_urgent(
     digest = build_digest(OWNER, "2026-11-30", reversed(list(streamed)))
 
     assert digest.items == tuple(
-        DigestItem(gap.kind, gap.integration, gap.identity, gap.detail) for gap in mine[:TOP_ITEMS]
+        DigestItem(gap.kind, gap.integration, gap.identity, gap.detail, gap.identity_id)
+        for gap in mine[:TOP_ITEMS]
     )
     assert (digest.total, digest.more) == (len(mine), len(mine) - TOP_ITEMS)
     assert list(digest.counts.items()) == list(count_by_kind(mine).items())  # urgency order

@@ -1,4 +1,8 @@
-"""The declaration chain: append-only at two levels, verified, and tamper-evident."""
+"""The declaration chain: append-only at two levels, verified, and tamper-evident.
+
+In the `declared` fixture the registration and the two identities added are events (seq 1-3)
+and the five declarations are seq 4-8.
+"""
 
 from __future__ import annotations
 
@@ -24,11 +28,16 @@ from storage.vocabulary import Answer, Layer
 from tests.conftest import NOW
 
 DECLARATION = sa.inspect(Declaration).local_table
+# What a careful forger does after deleting declarations: point each identity at its newest.
+REPOINT_TO_NEWEST = (
+    "UPDATE identity SET current_declaration_id = (SELECT d.id FROM declaration d"
+    " WHERE d.identity_id = identity.id ORDER BY d.seq DESC LIMIT 1)"
+)
 
 
 @pytest.fixture
 def declared(engine: Engine, owner: Actor) -> Engine:
-    """Five declarations for two identities, committed."""
+    """The registration and two identities (seq 1-3), then five declarations (seq 4-8)."""
     with session_scope(session_factory(engine)) as session:
         register_integration(
             session, actor=owner, name="acme-tenant", layer=Layer.APPLICATION, now=NOW
@@ -67,7 +76,8 @@ def _drop_guard(connection: sa.Connection) -> None:
 def test_verify_reports_ok_with_the_count(declared: Engine) -> None:
     check = _check(declared)
 
-    assert (check.ok, check.count, check.broken_seq) == (True, 5, None)
+    assert (check.ok, check.count, check.broken_seq) == (True, 8, None)
+    assert (check.declarations, check.events) == (5, 3)
 
 
 def test_empty_chain_verifies(engine: Engine) -> None:
@@ -79,7 +89,7 @@ def test_empty_chain_verifies(engine: Engine) -> None:
 
 def test_orm_refuses_to_update_a_declaration(declared: Engine) -> None:
     with Session(declared) as session:
-        row = session.exec(select(Declaration).where(Declaration.seq == 1)).one()
+        row = session.exec(select(Declaration).where(Declaration.seq == 4)).one()
         row.note = "changed my mind"
         session.add(row)
 
@@ -89,7 +99,7 @@ def test_orm_refuses_to_update_a_declaration(declared: Engine) -> None:
 
 def test_orm_refuses_to_delete_a_declaration(declared: Engine) -> None:
     with Session(declared) as session:
-        row = session.exec(select(Declaration).where(Declaration.seq == 1)).one()
+        row = session.exec(select(Declaration).where(Declaration.seq == 4)).one()
         session.delete(row)
 
         with pytest.raises(AppendOnlyError):
@@ -103,7 +113,7 @@ def test_orm_refuses_bulk_update_of_declarations(declared: Engine) -> None:
 
 @pytest.mark.parametrize(
     "statement",
-    ["UPDATE declaration SET note = 'x' WHERE seq = 2", "DELETE FROM declaration WHERE seq = 5"],
+    ["UPDATE declaration SET note = 'x' WHERE seq = 4", "DELETE FROM declaration WHERE seq = 7"],
 )
 def test_database_trigger_refuses_raw_sql_changes(declared: Engine, statement: str) -> None:
     with pytest.raises(sa.exc.DatabaseError, match="append-only"), declared.begin() as connection:
@@ -115,29 +125,29 @@ def test_database_trigger_refuses_raw_sql_changes(declared: Engine, statement: s
 def test_verify_finds_a_row_edited_with_raw_sql(declared: Engine) -> None:
     with declared.begin() as connection:
         _drop_guard(connection)
-        connection.exec_driver_sql("UPDATE declaration SET answer = 'remove' WHERE seq = 3")
-        connection.exec_driver_sql("UPDATE declaration SET answer = 'customer' WHERE seq = 4")
+        connection.exec_driver_sql("UPDATE declaration SET answer = 'remove' WHERE seq = 5")
+        connection.exec_driver_sql("UPDATE declaration SET answer = 'customer' WHERE seq = 6")
 
     check = _check(declared)
 
-    assert (check.ok, check.broken_seq, check.count) == (False, 3, 2)
+    assert (check.ok, check.broken_seq, check.count) == (False, 5, 4)
     assert "content" in check.reason
 
 
 def test_verify_finds_a_rehashed_row_at_the_next_link(declared: Engine) -> None:
     with declared.begin() as connection:
         _drop_guard(connection)
-        row = connection.execute(sa.select(DECLARATION).where(sa.text("seq = 2"))).one()
+        row = connection.execute(sa.select(DECLARATION).where(sa.text("seq = 4"))).one()
         forged = {**_content(row), "answer": Answer.WORKFORCE}
-        digest = chain_hash(row.prev_hash, 2, forged)
+        digest = chain_hash(row.prev_hash, 4, forged)
         connection.execute(
-            sa.text("UPDATE declaration SET answer = 'workforce', hash = :h WHERE seq = 2"),
+            sa.text("UPDATE declaration SET answer = 'workforce', hash = :h WHERE seq = 4"),
             {"h": digest},
         )
 
     check = _check(declared)
 
-    assert (check.ok, check.broken_seq) == (False, 3)
+    assert (check.ok, check.broken_seq) == (False, 5)
     assert "prev_hash" in check.reason
 
 
@@ -145,11 +155,11 @@ def test_verify_finds_a_deleted_middle_row(declared: Engine) -> None:
     with declared.begin() as connection:
         _drop_guard(connection)
         connection.exec_driver_sql("UPDATE identity SET current_declaration_id = NULL")
-        connection.exec_driver_sql("DELETE FROM declaration WHERE seq = 2")
+        connection.exec_driver_sql("DELETE FROM declaration WHERE seq = 4")
 
     check = _check(declared)
 
-    assert (check.ok, check.broken_seq) == (False, 2)
+    assert (check.ok, check.broken_seq) == (False, 4)
     assert "missing" in check.reason
 
 
@@ -157,12 +167,12 @@ def test_verify_finds_the_last_row_deleted_through_the_head(declared: Engine) ->
     with declared.begin() as connection:
         _drop_guard(connection)
         connection.exec_driver_sql("UPDATE identity SET current_declaration_id = NULL")
-        connection.exec_driver_sql("DELETE FROM declaration WHERE seq = 5")
+        connection.exec_driver_sql("DELETE FROM declaration WHERE seq = 8")
 
     check = _check(declared)
 
-    assert (check.ok, check.broken_seq, check.count) == (False, 5, 4)
-    assert "head records 5 rows" in check.reason
+    assert (check.ok, check.table, check.count) == (False, "audit_chain_head", 7)
+    assert "head records 8 entries" in check.reason
 
 
 def test_verify_with_an_exported_head_catches_a_rewritten_chain(declared: Engine) -> None:
@@ -170,9 +180,10 @@ def test_verify_with_an_exported_head_catches_a_rewritten_chain(declared: Engine
     with declared.begin() as connection:
         _drop_guard(connection)
         connection.exec_driver_sql("UPDATE identity SET current_declaration_id = NULL")
-        connection.exec_driver_sql("DELETE FROM declaration WHERE seq = 5")
-        last = connection.execute(sa.text("SELECT hash FROM declaration WHERE seq = 4")).scalar()
-        connection.execute(sa.text("UPDATE audit_chain_head SET seq = 4, hash = :h"), {"h": last})
+        connection.exec_driver_sql("DELETE FROM declaration WHERE seq = 8")
+        connection.exec_driver_sql(REPOINT_TO_NEWEST)
+        last = connection.execute(sa.text("SELECT hash FROM declaration WHERE seq = 7")).scalar()
+        connection.execute(sa.text("UPDATE audit_chain_head SET seq = 7, hash = :h"), {"h": last})
 
     assert _check(declared).ok  # a consistent rewrite, on its own
     check = _check(declared, anchor=exported)
@@ -188,11 +199,11 @@ def test_verify_accepts_an_exported_head_still_in_the_chain(declared: Engine) ->
 
 def test_a_fork_cannot_be_stored(declared: Engine) -> None:
     with declared.connect() as connection:
-        last = connection.execute(sa.select(DECLARATION).where(DECLARATION.c.seq == 5)).one()
+        last = connection.execute(sa.select(DECLARATION).where(DECLARATION.c.seq == 8)).one()
     sibling = {k: getattr(last, k) for k in last._fields if k not in ("id", "seq", "hash")}
 
     with pytest.raises(sa.exc.IntegrityError), declared.begin() as connection:
-        connection.execute(sa.insert(DECLARATION), {**sibling, "seq": 6, "hash": "f" * 64})
+        connection.execute(sa.insert(DECLARATION), {**sibling, "seq": 9, "hash": "f" * 64})
 
 
 def _reference_hash(prev_hash: str, seq: int, fields: dict[str, Any]) -> str:
@@ -264,10 +275,10 @@ def test_verify_accepts_notes_with_quotes_and_non_ascii(engine: Engine, owner: A
 @pytest.mark.parametrize(
     "statement",
     [
-        "UPDATE declaration SET note = 'justified after the fact' WHERE seq = 2",
-        "UPDATE declaration SET declared_by = 'U0OTHER' WHERE seq = 2",
-        "UPDATE declaration SET identity_id = 3 - identity_id WHERE seq = 2",
-        "UPDATE declaration SET previous = 'customer' WHERE seq = 2",
+        "UPDATE declaration SET note = 'justified after the fact' WHERE seq = 4",
+        "UPDATE declaration SET declared_by = 'U0OTHER' WHERE seq = 4",
+        "UPDATE declaration SET identity_id = 3 - identity_id WHERE seq = 4",
+        "UPDATE declaration SET previous = 'customer' WHERE seq = 4",
     ],
 )
 def test_verify_finds_each_column_edited(declared: Engine, statement: str) -> None:
@@ -277,19 +288,19 @@ def test_verify_finds_each_column_edited(declared: Engine, statement: str) -> No
 
     check = _check(declared)
 
-    assert (check.ok, check.broken_seq) == (False, 2)
+    assert (check.ok, check.broken_seq) == (False, 4)
 
 
 def test_verify_finds_a_timestamp_moved_by_one_microsecond(declared: Engine) -> None:
     with declared.begin() as connection:
         _drop_guard(connection)
-        row = connection.execute(sa.select(DECLARATION).where(DECLARATION.c.seq == 4)).one()
+        row = connection.execute(sa.select(DECLARATION).where(DECLARATION.c.seq == 6)).one()
         connection.execute(
             DECLARATION.update()
-            .where(DECLARATION.c.seq == 4)
+            .where(DECLARATION.c.seq == 6)
             .values(declared_at=row.declared_at + timedelta(microseconds=1))
         )
 
     check = _check(declared)
 
-    assert (check.ok, check.broken_seq) == (False, 4)
+    assert (check.ok, check.broken_seq) == (False, 6)

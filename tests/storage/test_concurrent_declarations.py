@@ -1,4 +1,5 @@
-"""Several processes declaring at the same moment never fork or break the chain."""
+"""Several processes declaring and recording events at the same moment never fork or break the
+one chain: declarations and audit events interleave in one unbroken seq order."""
 
 from __future__ import annotations
 
@@ -11,14 +12,16 @@ from sqlalchemy.engine import Engine
 from bot.authorization import Actor
 from bot.declarations import declare
 from bot.identities import add_identity
-from bot.integrations import register_integration
+from bot.integrations import change_owner, register_integration
 from storage.chain_check import verify_chain
 from storage.engine import make_engine, session_factory, session_scope
 from storage.vocabulary import Answer, Layer
-from tests.conftest import NOW, OWNER
+from tests.conftest import BACKUP, NOW, OWNER
 
 WRITERS = 4
 DECLARATIONS_EACH = 40
+EVENT_EVERY = 4
+EVENTS_EACH = len(range(0, DECLARATIONS_EACH, EVENT_EVERY))
 VERIFY_ROUNDS = 15
 
 
@@ -37,6 +40,15 @@ def _writer(url: str, identity_ids: list[int], barrier: Barrier) -> None:
                 answer=answers[n % 2],
                 now=NOW,
             )
+        if n % EVENT_EVERY == 0:  # and an audit event now and then, in a transaction of its own
+            with session_scope(sessions) as session:
+                change_owner(
+                    session,
+                    actor=Actor(OWNER),
+                    name="openai-platform",
+                    backup_owner=BACKUP if n % 2 else None,
+                    now=NOW,
+                )
     engine.dispose()
 
 
@@ -88,11 +100,15 @@ def test_concurrent_writers_keep_one_unbroken_chain(database_url: str, engine: E
 
     assert [p.exitcode for p in processes] == [0] * (WRITERS + 1)
     assert failures.empty(), "verify saw a sound chain as broken while writers committed"
+    # The registration and the five identities added, then the writers' owner changes.
+    declarations, events = WRITERS * DECLARATIONS_EACH, 1 + 5 + WRITERS * EVENTS_EACH
     with session_scope(session_factory(engine)) as session:
         check = verify_chain(session)
-        seqs = session.execute(sa.text("SELECT seq FROM declaration ORDER BY seq")).scalars()
-        assert list(seqs) == list(range(1, WRITERS * DECLARATIONS_EACH + 1))
-    assert (check.ok, check.count) == (True, WRITERS * DECLARATIONS_EACH)
+        seqs = session.execute(
+            sa.text("SELECT seq FROM declaration UNION ALL SELECT seq FROM audit_event ORDER BY 1")
+        ).scalars()
+        assert list(seqs) == list(range(1, declarations + events + 1))
+    assert (check.ok, check.declarations, check.events) == (True, declarations, events), check
     assert _wrong_previous(engine) == []
 
 

@@ -147,8 +147,16 @@ def test_the_bot_role_cannot_truncate_any_table(deployed: Deployment, table: str
         "ALTER TABLE declaration DISABLE TRIGGER ALL",
         "DROP FUNCTION declaration_append_only() CASCADE",
         "CREATE TABLE bot_made (id int)",
+        "DROP TRIGGER audit_event_append_only ON audit_event",
     ],
-    ids=["drop-update-trigger", "drop-truncate-trigger", "disable", "drop-function", "create"],
+    ids=[
+        "drop-update-trigger",
+        "drop-truncate-trigger",
+        "disable",
+        "drop-function",
+        "create",
+        "drop-event-trigger",
+    ],
 )
 def test_the_bot_role_cannot_touch_the_schema(deployed: Deployment, statement: str) -> None:
     with _connect(deployed.bot_url) as bot, pytest.raises(psycopg.errors.InsufficientPrivilege):
@@ -157,15 +165,20 @@ def test_the_bot_role_cannot_touch_the_schema(deployed: Deployment, statement: s
 
 @pytest.mark.parametrize(
     "statement",
-    ["TRUNCATE declaration CASCADE", "TRUNCATE identity CASCADE", "TRUNCATE integration CASCADE"],
-    ids=["declaration", "through-identity", "through-integration"],
+    [
+        "TRUNCATE declaration CASCADE",
+        "TRUNCATE identity CASCADE",
+        "TRUNCATE integration CASCADE",
+        "TRUNCATE audit_event",
+    ],
+    ids=["declaration", "through-identity", "through-integration", "audit-event"],
 )
-def test_even_the_owner_cannot_truncate_the_declarations(
-    deployed: Deployment, statement: str
-) -> None:
+def test_even_the_owner_cannot_truncate_the_chain(deployed: Deployment, statement: str) -> None:
     with (
         _connect(deployed.migrator_url) as owner,
-        pytest.raises(psycopg.errors.RaiseException, match="declarations are append-only"),
+        pytest.raises(
+            psycopg.errors.RaiseException, match=r"(declarations|audit events) are append-only"
+        ),
     ):
         owner.execute(statement)
 

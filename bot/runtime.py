@@ -4,6 +4,7 @@ metrics."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,6 +37,9 @@ class Runtime:
     clock: Clock = field(default_factory=SystemClock)
     # Its own Prometheus registry: a process serves one Runtime's, and tests build many.
     metrics: Metrics = field(default_factory=Metrics)
+    # Set when the process is shutting down: long scheduled loops (the paced Slack lookups of
+    # the nudge cycle and the orphan check) stop at their next wait instead of holding the exit.
+    stopping: threading.Event = field(default_factory=threading.Event)
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> Runtime:

@@ -19,6 +19,7 @@ from bot.gaps import open_gap_counts
 from bot.nudges.cycle import run_cycle
 from bot.nudges.messenger import Messenger, NotDelivered, Note, RecipientGone, TokenRefused
 from bot.nudges.orphans import run_orphan_check
+from bot.nudges.pacing import Stopping
 from bot.nudges.schedule import TICK
 from bot.runtime import Runtime
 
@@ -34,6 +35,8 @@ def nudge_tick(runtime: Runtime, messenger: Messenger) -> None:
     is due now; the ledger makes the ticks of several replicas send once."""
     try:
         run_cycle(runtime, messenger=messenger)
+    except Stopping:
+        logger.info("nudge cycle stopped for shutdown; the next tick, on any replica, goes on")
     except Exception:
         logger.exception("nudge cycle failed; the next tick tries again")
 
@@ -41,6 +44,9 @@ def nudge_tick(runtime: Runtime, messenger: Messenger) -> None:
 def orphan_check(runtime: Runtime, messenger: Messenger) -> None:
     try:
         report = run_orphan_check(runtime, messenger=messenger)
+    except Stopping:
+        logger.info("orphan check stopped for shutdown; it runs again on schedule")
+        return
     except Exception:
         logger.exception("orphan check failed")
         return

@@ -121,6 +121,7 @@ def serve(runtime: Runtime) -> None:
             else:
                 _serve_http(runtime, client, received)
         finally:
+            runtime.stopping.set()
             _stop(scheduler)
     if received:
         logger.info("stopped on %s", signal.Signals(received[0]).name)

@@ -173,7 +173,7 @@ def _people(
                     session,
                     messenger=messenger,
                     user_ids=missing,
-                    pacer=Pacer(pace.lookups_per_second),
+                    pacer=Pacer(pace.lookups_per_second, stop=runtime.stopping),
                     now=runtime.clock.now(),
                 )
             )

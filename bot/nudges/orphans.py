@@ -52,7 +52,7 @@ def run_orphan_check(
     pacing: Pacing | None = None,
 ) -> OrphanReport:
     moment = now or runtime.clock.now()
-    pacer = Pacer((pacing or Pacing()).lookups_per_second)
+    pacer = Pacer((pacing or Pacing()).lookups_per_second, stop=runtime.stopping)
     report = OrphanReport()
     with runtime.unit_of_work() as session:
         people_ids = _owners_and_backups(session)

@@ -34,10 +34,15 @@ class Pacing:
         )
 
 
+class Stopping(Exception):
+    """The process is shutting down: a paced loop gives up at its next wait."""
+
+
 class Pacer:
     """Spaces calls evenly at `rate` per second, and calls to one channel by `channel_interval`.
 
-    Thread-safe: a slot is reserved under the lock, the wait happens outside it.
+    Thread-safe: a slot is reserved under the lock, the wait happens outside it. With `stop`,
+    a wait raises Stopping as soon as the event is set (the process is shutting down).
     """
 
     def __init__(
@@ -47,6 +52,7 @@ class Pacer:
         channel_interval: float = 0.0,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        stop: threading.Event | None = None,
     ) -> None:
         self._interval = 1.0 / rate if rate > 0 else 0.0
         self._channel_interval = channel_interval
@@ -54,6 +60,7 @@ class Pacer:
         self._lock = threading.Lock()
         self._next = 0.0
         self._channels: dict[str, float] = {}
+        self._stop = stop
 
     def wait(self, channel: str | None = None) -> None:
         with self._lock:
@@ -63,5 +70,9 @@ class Pacer:
                 slot = max(slot, self._channels.get(channel, 0.0))
                 self._channels[channel] = slot + self._channel_interval
             self._next = slot + self._interval
-        if slot > now:
-            self._sleep(slot - now)
+        if self._stop is None:
+            if slot > now:
+                self._sleep(slot - now)
+            return
+        if self._stop.is_set() or (slot > now and self._stop.wait(slot - now)):
+            raise Stopping

@@ -74,6 +74,8 @@ pytest: $(DEV_STAMP)
 CLOCK_TESTS := tests/nudges tests/bot/test_coverage.py tests/bot/test_gaps.py \
 	tests/bot/test_declarations.py tests/handlers/test_clock.py tests/playground/test_playground_nudges.py \
 	tests/playground/test_runner.py
+# Not under faketime: it waits on real timers (threading.Event.wait), which hang there.
+CLOCK_TESTS_SKIP := --ignore=tests/nudges/test_shutdown.py
 SHIFTED_CLOCKS := UTC@2026-12-02T10:00:00 UTC@2026-12-31T23:59:00 \
 	America/Los_Angeles@2027-03-14T01:59:00
 
@@ -86,7 +88,7 @@ shifted-clocks: $(DEV_STAMP)
 	for clock in $(SHIFTED_CLOCKS); do \
 		zone=$${clock%@*}; moment=$$(echo "$${clock#*@}" | tr T ' '); \
 		echo "shifted-clocks: system clock starts at $$moment in $$zone"; \
-		TZ=$$zone faketime -f "@$$moment" $(BIN)/pytest -n 2 -q -p no:cacheprovider $(CLOCK_TESTS) \
+		TZ=$$zone faketime -f "@$$moment" $(BIN)/pytest -n 2 -q -p no:cacheprovider $(CLOCK_TESTS) $(CLOCK_TESTS_SKIP) \
 			|| exit 1; \
 	done
 

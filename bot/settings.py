@@ -64,9 +64,29 @@ class Settings(BaseSettings):
     sync_max_response_mb: int = Field(
         default=16, ge=1, le=1024, validation_alias="BOUNDARY_SYNC_MAX_RESPONSE_MB"
     )
+    # A campaign launches only when each in-scope connector synced successfully this recently
+    # (`--allow-stale --reason` overrides it, on the record).
+    campaign_sync_max_age_hours: int = Field(
+        default=24, ge=1, le=24 * 365, validation_alias="BOUNDARY_CAMPAIGN_SYNC_MAX_AGE_HOURS"
+    )
+    # Campaign reminders lead the owner's digest this many days before the due date (0: on the
+    # day), then daily while overdue.
+    campaign_reminder_days: Annotated[tuple[int, ...], NoDecode] = Field(
+        default=(7, 2, 0), validation_alias="BOUNDARY_CAMPAIGN_REMINDER_DAYS"
+    )
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
     # `text` for people; `json`, one object per line, for a log pipeline (docs/observability.md).
     log_format: Literal["text", "json"] = Field(default="text", validation_alias="LOG_FORMAT")
+
+    @field_validator("campaign_reminder_days", mode="before")
+    @classmethod
+    def _split_days(cls, value: object) -> object:
+        if isinstance(value, str):
+            days = [part.strip() for part in value.split(",") if part.strip()]
+            if not all(day.isdigit() and int(day) <= 365 for day in days):
+                raise ValueError("a comma-separated list of days before the due date (0-365)")
+            return tuple(sorted({int(day) for day in days}, reverse=True))
+        return value
 
     @field_validator("admins", mode="before")
     @classmethod

@@ -12,40 +12,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.orm import ORMExecuteState
 from sqlmodel import Session, col, select
 
+# Re-exported from its old home; storage/append_only.py guards the tables now.
+from storage.append_only import AppendOnlyError as AppendOnlyError
 from storage.models import AuditChainHead, AuditEvent, Declaration, Identity
 from storage.vocabulary import Answer
-
-# The chain's entries live in these tables; each has seq, prev_hash and hash.
-CHAIN_TABLES = (Declaration, AuditEvent)
-_MESSAGES: dict[type[Any], str] = {
-    Declaration: "declarations are append-only",
-    AuditEvent: "audit events are append-only",
-}
-
-
-class AppendOnlyError(RuntimeError):
-    """Raised when code tries to change or delete an entry of the chain."""
-
-
-def _refuse(mapper: Any, *_: Any) -> None:
-    raise AppendOnlyError(_MESSAGES[mapper.class_])
-
-
-for _table in CHAIN_TABLES:
-    event.listen(_table, "before_update", _refuse)
-    event.listen(_table, "before_delete", _refuse)
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _refuse_bulk_writes(state: ORMExecuteState) -> None:
-    writes = state.is_update or state.is_delete
-    mapped = state.bind_mapper.class_ if state.bind_mapper is not None else None
-    if writes and mapped in _MESSAGES:
-        raise AppendOnlyError(_MESSAGES[mapped])
 
 
 @dataclass(frozen=True)
@@ -238,7 +210,18 @@ def append(session: Session, *, items: Sequence[NewDeclaration]) -> list[int]:
 
 
 def append_events(session: Session, *, items: Sequence[NewEvent]) -> list[int]:
-    """Append audit events in order, under the same head lock and seq counter as declarations."""
+    """Append audit events in order, under the same head lock and seq counter as declarations;
+    returns their row ids."""
+    return [row_id for row_id, _ in _append_events(session, items)]
+
+
+def append_events_seq(session: Session, *, items: Sequence[NewEvent]) -> list[int]:
+    """`append_events`, returning each event's seq: what a record that indexes its chain entry
+    (a campaign decision, delegation or sign-off) stores."""
+    return [seq for _, seq in _append_events(session, items)]
+
+
+def _append_events(session: Session, items: Sequence[NewEvent]) -> list[tuple[int, int]]:
     if not items:
         return []
     head = _locked_head(session)
@@ -261,7 +244,13 @@ def append_events(session: Session, *, items: Sequence[NewEvent]) -> list[int]:
     ).all()
     ids_by_seq = {row.seq: row.id for row in inserted}
     _move_head(session, head, seq, prev_hash)
-    return [ids_by_seq[row["seq"]] for row in rows]
+    return [(ids_by_seq[row["seq"]], row["seq"]) for row in rows]
+
+
+def head_hash(session: Session) -> str:
+    """The hash of the chain's last entry (what an auditor keeps to compare a later export)."""
+    head = session.get(AuditChainHead, 1)
+    return head.hash if head is not None else "0" * 64
 
 
 def _locked_head(session: Session) -> AuditChainHead:

@@ -1,4 +1,5 @@
-"""The tables: integrations, identities, the append-only declaration chain, rules, nudges, syncs."""
+"""The tables: integrations, identities, the append-only declaration chain, rules, nudges, syncs
+and review campaigns."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from storage.columns import when as _when
 from storage.matching import email_domain, folded, slug_key
-from storage.types import UtcDateTime, enum_type
+from storage.types import enum_type
 from storage.vocabulary import (
     Answer,
     CoverageKind,
@@ -24,23 +26,7 @@ from storage.vocabulary import (
     SyncState,
 )
 
-SQLModel.metadata.naming_convention = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
 GENESIS_HASH = "0" * 64
-
-
-def _when(*, nullable: bool = False, index: bool = False) -> Any:
-    if nullable:
-        return Field(default=None, sa_type=UtcDateTime, nullable=True, index=index)
-    # No default: the wall clock is read only by the composition root, so every write names its
-    # moment (a forgotten one fails on NOT NULL instead of silently using today's date).
-    return Field(sa_type=UtcDateTime, nullable=False, index=index)
 
 
 class Integration(SQLModel, table=True):
@@ -216,6 +202,9 @@ class SlackUser(SQLModel, table=True):
     user_id: str = Field(primary_key=True, max_length=32)
     tz: str | None = Field(default=None, max_length=64)
     real_name: str | None = Field(default=None, max_length=255)
+    # Only with the `users:read.email` scope: lets a campaign match a reviewer to their own
+    # identities by email (nobody reviews themselves).
+    email: str | None = Field(default=None, max_length=320)
     is_active: bool = Field(default=True)
     checked_at: datetime = _when()
 
@@ -280,3 +269,11 @@ class SlackInteraction(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=200)
     seen_at: datetime = _when(index=True)
+
+
+# Registered with the rest (SQLModel.metadata): the review campaign's tables.
+from storage.campaign_tables import Campaign as Campaign  # noqa: E402
+from storage.campaign_tables import CampaignDecision as CampaignDecision  # noqa: E402
+from storage.campaign_tables import CampaignDelegation as CampaignDelegation  # noqa: E402
+from storage.campaign_tables import CampaignItem as CampaignItem  # noqa: E402
+from storage.campaign_tables import CampaignSignoff as CampaignSignoff  # noqa: E402

@@ -25,8 +25,21 @@ READ, INSERT, UPDATE, DELETE = "SELECT", "INSERT", "UPDATE", "DELETE"
 EVERY_PRIVILEGE = frozenset({READ, INSERT, UPDATE, DELETE, "TRUNCATE", "REFERENCES", "TRIGGER"})
 
 # Append-only records: declarations (also refused by triggers, for every role), the audit
-# events, lane rules, coverage claims and snoozes are only ever inserted.
-RECORD_TABLES = frozenset({"declaration", "audit_event", "lane_rule", "coverage_claim", "snooze"})
+# events, lane rules, coverage claims and snoozes are only ever inserted; so are a campaign's
+# frozen population and its decisions, delegations and sign-offs (also refused by triggers).
+RECORD_TABLES = frozenset(
+    {
+        "declaration",
+        "audit_event",
+        "lane_rule",
+        "coverage_claim",
+        "snooze",
+        "campaign_item",
+        "campaign_decision",
+        "campaign_delegation",
+        "campaign_signoff",
+    }
+)
 # Tables the bot deletes from: the replay guard prunes interactions older than an hour
 # (storage/interactions.py), in the same unit of work as it records one.
 PRUNED_TABLES = frozenset({"slack_interaction"})

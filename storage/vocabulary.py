@@ -98,3 +98,19 @@ class SyncState(StrEnum):
 class CoverageKind(StrEnum):
     SSO = "sso"
     SCIM = "scim"
+
+
+class Decision(StrEnum):
+    """A reviewer's decision on one campaign item: keep its lane, change it, or remove it."""
+
+    KEEP = "keep"
+    CHANGE = "change"
+    REMOVE = "remove"
+
+
+class CloseRule(StrEnum):
+    """What closing a campaign does with items still undecided: record them as unreviewed
+    (`leave`), or record them and tell the escalation channel (`escalate`). Never hides them."""
+
+    LEAVE = "leave"
+    ESCALATE = "escalate"

@@ -10,6 +10,7 @@ import typer
 from sqlalchemy.exc import DBAPIError
 
 from bot.cli import (
+    campaigns,
     connectors,
     declarations,
     evidence,
@@ -66,6 +67,7 @@ for _commands in (
     integrations,
     lookups,
     declarations,
+    campaigns,
     evidence,
     nudges,
     connectors,

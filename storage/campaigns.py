@@ -46,9 +46,9 @@ def add(session: Session, *, campaign: Campaign) -> Campaign:
 
 
 def active_identities(session: Session, *, integration: Integration) -> Iterator[dict[str, Any]]:
-    """Every active identity of one integration with its current lane, by external id, read in
-    pages on the (integration_id, external_id) index: what a launch freezes."""
-    last: str | None = None
+    """Every active identity of one integration with its current lane, in id order (the same
+    order on every backend, whatever its collation), read in pages: what a launch freezes."""
+    last: int | None = None
     while True:
         query = (
             sa.select(
@@ -65,11 +65,11 @@ def active_identities(session: Session, *, integration: Integration) -> Iterator
                 col(Identity.integration_id) == integration.id,
                 col(Identity.status) == IdentityStatus.ACTIVE,
             )
-            .order_by(col(Identity.external_id))
+            .order_by(col(Identity.id))
             .limit(PAGE)
         )
         if last is not None:
-            query = query.where(col(Identity.external_id) > last)
+            query = query.where(col(Identity.id) > last)
         rows = session.execute(query).all()
         for row in rows:
             yield {
@@ -83,7 +83,7 @@ def active_identities(session: Session, *, integration: Integration) -> Iterator
             }
         if len(rows) < PAGE:
             return
-        last = rows[-1][1]
+        last = rows[-1][0]
 
 
 def insert_items(session: Session, *, rows: Sequence[dict[str, Any]]) -> None:

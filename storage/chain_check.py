@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from storage.campaign_check import campaign_break
 from storage.chain import _digest, _timestamp, event_digest
 from storage.chain_pointers import moved_identity, stale_pointer
 from storage.models import GENESIS_HASH, AuditChainHead, AuditEvent, Declaration
@@ -126,6 +127,9 @@ def verify_chain(session: Session, *, batch: int = 5000, anchor: str | None = No
     pointer = stale_pointer(session) or moved_identity(session)
     if pointer is not None:
         return _broken(walk, None, IDENTITY, pointer)
+    record = campaign_break(session)
+    if record is not None:
+        return _broken(walk, record.seq, record.table, record.reason)
     return ChainCheck(
         True,
         walk.count,

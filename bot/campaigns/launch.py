@@ -188,7 +188,7 @@ def _insert_campaign(
 
 
 def _freeze(session: Session, campaign: Campaign, scope: Sequence[Integration]) -> PopulationRoot:
-    """Write the items in position order (integration name, then external id), hashing each."""
+    """Write the items in position order (integration name, then identity id), hashing each."""
     root = PopulationRoot()
     batch: list[dict[str, Any]] = []
     for integration in scope:

@@ -19,16 +19,20 @@ from storage.vocabulary import Answer, CloseRule, Decision
 STATUS_COLUMNS = ("campaign", "due", "integration", "owner", "decided", "total", "signed_off_by")
 
 
-def _due(value: str) -> date:
+def _due(value: str, today: date) -> date:
+    """`YYYY-MM-DD`, or `+Nd`: N days from today (UTC)."""
+    text = value.strip().lower()
+    if text.startswith("+") and text.endswith("d") and text[1:-1].isdigit():
+        return today + timedelta(days=int(text[1:-1]))
     try:
-        return date.fromisoformat(value.strip())
+        return date.fromisoformat(text)
     except ValueError:
-        fail(f"--due: `{value[:40]}` is not a date like 2027-03-31", 2)
+        fail(f"--due: `{value[:40]}` is not a date like 2027-03-31, or +30d", 2)
 
 
 def start(
     name: Annotated[str, typer.Argument(help="A slug, like q1-boundary-review.")],
-    due: Annotated[str, typer.Option(help="The due date, YYYY-MM-DD.")],
+    due: Annotated[str, typer.Option(help="The due date: YYYY-MM-DD, or +30d (days from today).")],
     integration: Annotated[
         list[str] | None, typer.Option(help="Only this integration (repeat it); default: all.")
     ] = None,
@@ -42,7 +46,7 @@ def start(
     """Start a campaign: freeze the population in scope and record its root in the chain."""
     built = runtime()
     actor = operator(built)
-    due_on = _due(due)
+    due_on = _due(due, built.clock.now().date())
     with domain_errors(), built.unit_of_work() as session:
         launched = start_campaign(
             session,

@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 from urllib.parse import parse_qs, urlparse
 
+from bot.playground.standin.files import FileMethods
 from bot.playground.standin.records import (
     APP_LEVEL_METHODS,
     TEAM_ID,
@@ -23,11 +24,12 @@ from bot.playground.standin.web_api import WebApiMethods
 from bot.text import plural
 
 
-class SlackStandIn(WebApiMethods):
+class SlackStandIn(WebApiMethods, FileMethods):
     """Slack's Web API on 127.0.0.1 (only): start it, point SLACK_API_URL at `api_url`."""
 
     def __init__(self, *, token: str | None = None, app_token: str | None = None) -> None:
-        super().__init__()
+        WebApiMethods.__init__(self)
+        FileMethods.__init__(self)
         self.token = token
         self.app_token = app_token
         self._lock = threading.Condition()
@@ -78,6 +80,10 @@ class SlackStandIn(WebApiMethods):
         assert self._server is not None, "start() the stand-in first"
         port = self._server.server_address[1]
         return f"http://127.0.0.1:{port}/"
+
+    @property
+    def upload_base(self) -> str:
+        return self.base_url
 
     @property
     def api_url(self) -> str:
@@ -162,6 +168,12 @@ class SlackStandIn(WebApiMethods):
                 self.state.responses.append({"name": name, **params})
                 self._lock.notify_all()
             _reply(request, 200, {"ok": True})
+            return
+        if url.path.startswith("/upload/"):
+            with self._lock:
+                stored = self.receive_upload(url.path[len("/upload/") :], body)
+                self._lock.notify_all()
+            _reply(request, 200 if stored else 404, {"ok": stored})
             return
         if not url.path.startswith("/api/"):
             _reply(request, 404, {"ok": False, "error": "not_found"})

@@ -35,7 +35,7 @@ def test_the_readme_offline_walk_through_runs_without_an_error(tmp_path: Path) -
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,  # some forty commands, each a fresh interpreter, on a shared machine
     )
 
     assert finished.returncode == 0, finished.stdout + finished.stderr

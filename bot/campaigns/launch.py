@@ -59,16 +59,7 @@ def start_campaign(
     """Freeze the population of `integrations` (every integration when none is named) and
     record the launch. Refuses when a connector's last sync failed or is older than
     `max_sync_age`, unless `allow_stale` with a reason, which is recorded."""
-    if not actor.is_admin:
-        raise NotAllowed("Only an admin (BOUNDARY_ADMINS) can start a campaign.")
-    slug = events.campaign_name(name)
-    if due_on < now.date():
-        raise InvalidInput(f"The due date {due_on.isoformat()} is already past.")
-    stale_reason = validation.note(reason)
-    if allow_stale and stale_reason is None:
-        raise InvalidInput('`--allow-stale` needs `--reason "..."`: it goes on the record.')
-    if campaign_repo.get_by_name(session, name=slug) is not None:
-        raise Conflict(f"A campaign called `{slug}` already exists.")
+    slug, stale_reason = _checked(session, actor, name, due_on, allow_stale, reason, now)
     scope = _scope(session, integrations)
     stale = tuple(stale_sources(session, scope, now=now, max_age=max_sync_age))
     if stale and not allow_stale:
@@ -106,6 +97,29 @@ def start_campaign(
         stale=stale,
         stale_reason=campaign.stale_reason,
     )
+
+
+def _checked(
+    session: Session,
+    actor: Actor,
+    name: str,
+    due_on: date,
+    allow_stale: bool,
+    reason: str | None,
+    now: datetime,
+) -> tuple[str, str | None]:
+    """The campaign's name and the stale reason, once the request is allowed and sound."""
+    if not actor.is_admin:
+        raise NotAllowed("Only an admin (BOUNDARY_ADMINS) can start a campaign.")
+    slug = events.campaign_name(name)
+    if due_on < now.date():
+        raise InvalidInput(f"The due date {due_on.isoformat()} is already past.")
+    stale_reason = validation.note(reason)
+    if allow_stale and stale_reason is None:
+        raise InvalidInput('`--allow-stale` needs `--reason "..."`: it goes on the record.')
+    if campaign_repo.get_by_name(session, name=slug) is not None:
+        raise Conflict(f"A campaign called `{slug}` already exists.")
+    return slug, stale_reason
 
 
 def _scope(session: Session, names: Sequence[str]) -> list[Integration]:

@@ -124,12 +124,9 @@ def verify_chain(session: Session, *, batch: int = 5000, anchor: str | None = No
         )
     if not anchor_seen:
         return _broken(walk, None, None, f"the exported head {anchor} is no longer in the chain")
-    pointer = stale_pointer(session) or moved_identity(session)
-    if pointer is not None:
-        return _broken(walk, None, IDENTITY, pointer)
-    record = campaign_break(session)
-    if record is not None:
-        return _broken(walk, record.seq, record.table, record.reason)
+    derived = _derived_break(session, walk)
+    if derived is not None:
+        return derived
     return ChainCheck(
         True,
         walk.count,
@@ -137,6 +134,18 @@ def verify_chain(session: Session, *, batch: int = 5000, anchor: str | None = No
         declarations=walk.declarations,
         events=walk.events,
     )
+
+
+def _derived_break(session: Session, walk: _Walk) -> ChainCheck | None:
+    """What is derived from a sound chain, checked against it: the identities' pointers, then
+    the campaign records (storage/campaign_check.py)."""
+    pointer = stale_pointer(session) or moved_identity(session)
+    if pointer is not None:
+        return _broken(walk, None, IDENTITY, pointer)
+    record = campaign_break(session)
+    if record is not None:
+        return _broken(walk, record.seq, record.table, record.reason)
+    return None
 
 
 def _broken(walk: _Walk, seq: int | None, table: str | None, reason: str) -> ChainCheck:

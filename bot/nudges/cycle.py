@@ -81,6 +81,7 @@ def run_cycle(
             review_days=settings.review_days,
             unused_days=settings.unused_days,
             admin_review_days=settings.admin_review_days,
+            campaign_reminder_days=settings.campaign_reminder_days,
             escalate_after=settings.escalate_after,
             people=people,
             candidates=candidates,

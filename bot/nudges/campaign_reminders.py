@@ -17,6 +17,7 @@ from sqlmodel import Session, col, func
 
 from bot.campaigns.progress import reminder_due
 from bot.nudges.digest import CampaignReminder, Digest
+from bot.nudges.schedule import Due
 from storage.models import (
     Campaign,
     CampaignDecision,
@@ -176,6 +177,14 @@ def reminders(
         person: tuple(sorted(found, key=lambda r: (r.days_left, r.campaign, r.integration)))
         for person, found in lines.items()
     }
+
+
+def of_cycles(
+    session: Session, due: Mapping[str, Due], reminder_days: tuple[int, ...]
+) -> dict[str, tuple[CampaignReminder, ...]]:
+    """`reminders` for the owners being sent to in this cycle, each on their own local date."""
+    cycles = {owner: when.cycle for owner, when in due.items()}
+    return reminders(session, cycles=cycles, reminder_days=reminder_days)
 
 
 def with_reminders(digest: Digest, lines: tuple[CampaignReminder, ...]) -> Digest:

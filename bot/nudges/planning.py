@@ -127,11 +127,7 @@ def plan_cycle(
         unused_days=unused_days,
         admin_review_days=admin_review_days,
     )
-    reminded = campaign_reminders.reminders(
-        session,
-        cycles={owner: when.cycle for owner, when in open_to_send.items()},
-        reminder_days=campaign_reminder_days,
-    )
+    reminded = campaign_reminders.of_cycles(session, open_to_send, campaign_reminder_days)
     plan.nothing_open = sorted(o for o in open_to_send if o not in drafts and o not in reminded)
     with_items = sorted(set(drafts) | set(reminded))
     streak = streaks(session, owners=with_items, limit=escalate_after)

@@ -66,7 +66,6 @@ def run_cycle(
     is still their local date, so a scheduled run later that day does not send again.
     `dry_run` plans and sends nothing (and asks Slack nothing).
     """
-    moment = now or runtime.clock.now()
     pace = pacing or Pacing()
     settings = runtime.settings
     report = CycleReport()
@@ -81,10 +80,11 @@ def run_cycle(
             review_days=settings.review_days,
             unused_days=settings.unused_days,
             admin_review_days=settings.admin_review_days,
+            campaign_reminder_days=settings.campaign_reminder_days,
             escalate_after=settings.escalate_after,
             people=people,
             candidates=candidates,
-            now=moment,
+            now=now or runtime.clock.now(),
             force=force,
             lease=lease,
         )

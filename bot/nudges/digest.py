@@ -36,6 +36,34 @@ class OpenIntegration:
 
 
 @dataclass(frozen=True, slots=True)
+class CampaignReminder:
+    """One integration of an open campaign that waits on the digest's owner, on a reminder day
+    (bot/nudges/campaign_reminders.py): these lines lead the digest."""
+
+    campaign: str
+    integration: str
+    decided: int
+    total: int
+    days_left: int  # from the owner's local date: 0 on the due date, negative once overdue
+    backup_owner: str | None = None
+    # Reminded as the integration's backup owner: they are told, and escalated to, not about.
+    as_backup: bool = False
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def escalates(self) -> bool:
+        """Overdue and held by the digest's owner (or their delegate), not only backed up."""
+        return self.overdue and not self.as_backup
+
+    @property
+    def ready_to_sign(self) -> bool:
+        return self.decided >= self.total
+
+
+@dataclass(frozen=True, slots=True)
 class Digest:
     owner: str
     cycle: str
@@ -45,6 +73,11 @@ class Digest:
     integrations: tuple[OpenIntegration, ...]
     escalate: bool = False
     unacted: int = 0  # digests sent since the owner last acted, before this one
+    campaigns: tuple[CampaignReminder, ...] = ()
+
+    @property
+    def overdue_campaigns(self) -> tuple[CampaignReminder, ...]:
+        return tuple(line for line in self.campaigns if line.escalates)
 
     @property
     def more(self) -> int:
@@ -57,6 +90,16 @@ class Digest:
             "counts": {str(kind): n for kind, n in self.counts.items()},
             "integrations": [item.name for item in self.integrations],
             "escalate": self.escalate,
+            "campaigns": [
+                {
+                    "campaign": line.campaign,
+                    "integration": line.integration,
+                    "decided": line.decided,
+                    "total": line.total,
+                    "days_left": line.days_left,
+                }
+                for line in self.campaigns
+            ],
         }
 
 

@@ -107,7 +107,9 @@ def escalate(
     what makes it once). False when it did not go out; the next cycle tries again. A refused
     token (TokenRefused) propagates: the cycle stops."""
     targets = [channel] if channel else []
-    targets += sorted({i.backup_owner for i in digest.integrations if i.backup_owner})
+    backups = {i.backup_owner for i in digest.integrations if i.backup_owner}
+    backups |= {line.backup_owner for line in digest.overdue_campaigns if line.backup_owner}
+    targets += sorted(backups - {digest.owner})
     if not targets:
         logger.info("no escalation channel or backup owner for %s; nothing to post", digest.owner)
     for target in targets:
@@ -118,26 +120,50 @@ def escalate(
         except (RecipientGone, NotDelivered) as refusal:
             logger.warning("escalation for %s to %s failed: %s", digest.owner, target, refusal)
             return False
+    _record(session, digest, channel=channel, now=now)
+    session.commit()
+    return True
+
+
+def _record(session: Session, digest: Digest, *, channel: str | None, now: datetime) -> None:
+    """One `nudge.escalated` entry per integration named: its open gaps, or the overdue
+    campaign it holds up (the campaign in the detail)."""
     names = [i.name for i in digest.integrations]
+    names += [line.integration for line in digest.overdue_campaigns]
     query = sa.select(col(Integration.name), col(Integration.id))
     ids = {
         row.name: row.id for row in session.execute(query.where(col(Integration.name).in_(names)))
     }
-    for item in digest.integrations:
+    common = {"owner": digest.owner, "cycle": digest.cycle, "unacted": digest.unacted}
+    entries: list[tuple[str, dict[str, Any]]] = [
+        (
+            item.name,
+            {
+                "backup_owner": item.backup_owner,
+                "counts": {str(k): n for k, n in item.counts.items()},
+            },
+        )
+        for item in digest.integrations
+    ]
+    entries += [
+        (
+            line.integration,
+            {
+                "backup_owner": line.backup_owner,
+                "campaign": line.campaign,
+                "decided": line.decided,
+                "total": line.total,
+                "overdue_days": -line.days_left,
+            },
+        )
+        for line in digest.overdue_campaigns
+    ]
+    for name, detail in entries:
         integration_repo.record_event(
             session,
             at=now,
             actor=BOT_ACTOR,
             action=ESCALATED,
-            integration_id=ids.get(item.name),
-            detail={
-                "owner": digest.owner,
-                "cycle": digest.cycle,
-                "unacted": digest.unacted,
-                "backup_owner": item.backup_owner,
-                "channel": channel,
-                "counts": {str(k): n for k, n in item.counts.items()},
-            },
+            integration_id=ids.get(name),
+            detail={**common, **detail, "channel": channel},
         )
-    session.commit()
-    return True

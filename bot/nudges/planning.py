@@ -14,7 +14,7 @@ from sqlmodel import Session, col
 
 from bot.gaps import gaps_of_integrations
 from bot.identity_details import details_for
-from bot.nudges import ledger
+from bot.nudges import campaign_reminders, ledger
 from bot.nudges.digest import Digest, DigestDraft, with_details
 from bot.nudges.escalation import streaks
 from bot.nudges.messenger import Person
@@ -33,14 +33,16 @@ class Plan:
 
 
 def owners(session: Session) -> list[str]:
-    """Everyone who owns an integration whose owner is not known to be gone."""
+    """Everyone who owns an integration whose owner is not known to be gone, and everyone an
+    open campaign waits on."""
     query = (
         sa.select(col(Integration.owner))
         .where(col(Integration.owner_active).is_(True))
         .distinct()
         .order_by(col(Integration.owner))
     )
-    return list(session.execute(query).scalars())
+    found = list(session.execute(query).scalars())
+    return sorted(set(found) | campaign_reminders.reviewers(session))
 
 
 def integrations_of(session: Session, *, owners: Collection[str]) -> list[int]:
@@ -93,6 +95,7 @@ def plan_cycle(
     candidates: Sequence[str] | None = None,
     unused_days: int = 90,
     admin_review_days: int = 30,
+    campaign_reminder_days: tuple[int, ...] = (),
 ) -> Plan:
     """Who is due at `now`, and what each of them is told. `candidates` are the owners when
     the caller has just read them (`owners`)."""
@@ -124,19 +127,19 @@ def plan_cycle(
         unused_days=unused_days,
         admin_review_days=admin_review_days,
     )
-    plan.nothing_open = sorted(owner for owner in open_to_send if owner not in drafts)
-    with_items = sorted(drafts)
+    reminded = campaign_reminders.of_cycles(session, open_to_send, campaign_reminder_days)
+    plan.nothing_open = sorted(o for o in open_to_send if o not in drafts and o not in reminded)
+    with_items = sorted(set(drafts) | set(reminded))
     streak = streaks(session, owners=with_items, limit=escalate_after)
     for owner in with_items:
         unacted = streak[owner].unacted
-        plan.digests.append(
-            drafts[owner].digest(
-                owner,
-                open_to_send[owner].cycle,
-                escalate=unacted >= escalate_after and not streak[owner].escalated,
-                unacted=unacted,
-            )
+        digest = drafts.get(owner, DigestDraft()).digest(
+            owner,
+            open_to_send[owner].cycle,
+            escalate=unacted >= escalate_after and not streak[owner].escalated,
+            unacted=unacted,
         )
+        plan.digests.append(campaign_reminders.with_reminders(digest, reminded.get(owner, ())))
     plan.digests = _with_details(session, plan.digests, now)
     return plan
 

@@ -17,7 +17,7 @@ import uvicorn
 
 from bot.app import slack_messenger
 from bot.clock import ManualClock, SystemClock
-from bot.playground.seed import ADMIN, CHANNEL_ID, USERS, seed
+from bot.playground.seed import ADMIN, CHANNEL_ID, USERS, seed, start_demo_campaign
 from bot.playground.server import BotEndpoint, build_playground_app
 from bot.playground.standin import PlaygroundStandIn
 from bot.playground.workspace import Workspace
@@ -187,6 +187,7 @@ class Playground:
             BotEndpoint(events_url, signing_secret),
             run_nudges=self.run_nudges,
             advance_clock=self.advance_clock,
+            start_campaign=self.start_campaign,
             clock_now=lambda: self.clock.now().isoformat(timespec="minutes"),
         )
         page = _ServerThread(app, page_sock, "playground-page")
@@ -203,6 +204,22 @@ class Playground:
         messenger = slack_messenger(self.runtime.settings)
         report = run_cycle(self.runtime, messenger=messenger, now=self.clock.now(), force=True)
         return {"ok": report.stopped is None, "result": describe(report), "error": report.stopped}
+
+    def start_campaign(self) -> dict[str, Any]:
+        """Ada starts the demo campaign (once); its reminders lead the owners' next digests."""
+        assert self.runtime is not None
+        from bot.errors import DomainError
+
+        hours = self.runtime.settings.campaign_sync_max_age_hours
+        try:
+            with self.runtime.unit_of_work() as session:
+                launched = start_demo_campaign(
+                    session, now=self.clock.now(), max_sync_age=timedelta(hours=hours)
+                )
+        except DomainError as refused:
+            return {"ok": False, "error": str(refused)}
+        population = plural(launched.population, "identity", "identities")
+        return {"ok": True, "result": f"{launched.name}: {population}, due {launched.due_on}"}
 
     def advance_clock(self, days: int) -> dict[str, Any]:
         """Move time a day at a time; on each day the schedule fires, the cycle runs as the

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
 from bot.authorization import Actor
+from bot.campaigns.launch import Launched, start_campaign
 from bot.declarations import declare
 from bot.identities import add_identity
 from bot.integrations import register_integration
@@ -32,6 +33,10 @@ CHANNEL_NAME = "boundary"
 # The seeded SSO/SCIM statuses are claims like any other: a link and an expiry.
 EVIDENCE = "https://playground.example/evidence/idp-settings"
 REVIEW_DAYS = 90
+# The demo campaign is due two days after it starts: the first digest says "due in 2 days",
+# and a few days on the clock show "due today", then "OVERDUE" and the escalation.
+CAMPAIGN = "playground-review"
+CAMPAIGN_DAYS = 2
 
 # Identities per integration: (id or email, kind, display name, role, answer, note, age)
 # `age` is how long ago the answer was declared; None means undeclared.
@@ -105,3 +110,16 @@ def seed(session: Session, *, now: datetime) -> None:
                     note=note,
                     now=now - timedelta(days=age),
                 )
+
+
+def start_demo_campaign(session: Session, *, now: datetime, max_sync_age: timedelta) -> Launched:
+    """Ada the admin starts a review of every integration, due CAMPAIGN_DAYS from `now`."""
+    due: date = now.date() + timedelta(days=CAMPAIGN_DAYS)
+    return start_campaign(
+        session,
+        actor=Actor(ADMIN.user_id, is_admin=True),
+        name=CAMPAIGN,
+        due_on=due,
+        now=now,
+        max_sync_age=max_sync_age,
+    )

@@ -41,9 +41,11 @@ class PageControls:
         run_nudges: Controls,
         advance_clock: Callable[[int], dict[str, Any]],
         clock_now: Callable[[], str],
+        start_campaign: Controls,
     ) -> None:
         self.workspace = workspace
         self._run_nudges = run_nudges
+        self._start_campaign = start_campaign
         self._advance_clock = advance_clock
         self._clock_now = clock_now
 
@@ -66,6 +68,13 @@ class PageControls:
             return JSONResponse(await run_in_threadpool(self._run_nudges))
         except Exception as error:  # shown on the page: the playground is for trying things
             logger.exception("the nudge cycle failed")
+            return JSONResponse({"ok": False, "error": f"{type(error).__name__}: {error}"})
+
+    async def campaign(self, _: Request) -> Response:
+        try:
+            return JSONResponse(await run_in_threadpool(self._start_campaign))
+        except Exception as error:  # shown on the page, like the nudge cycle's
+            logger.exception("starting the campaign failed")
             return JSONResponse({"ok": False, "error": f"{type(error).__name__}: {error}"})
 
     async def clock(self, request: Request) -> Response:
@@ -95,10 +104,15 @@ def build_playground_app(
     run_nudges: Controls,
     advance_clock: Callable[[int], dict[str, Any]],
     clock_now: Callable[[], str],
+    start_campaign: Controls,
 ) -> Starlette:
     """The page and its JSON API; every Slack-side request goes to the bot, signed."""
     controls = PageControls(
-        workspace, run_nudges=run_nudges, advance_clock=advance_clock, clock_now=clock_now
+        workspace,
+        run_nudges=run_nudges,
+        advance_clock=advance_clock,
+        clock_now=clock_now,
+        start_campaign=start_campaign,
     )
     client = SlackClient(workspace, bot)
     return Starlette(
@@ -113,6 +127,7 @@ def build_playground_app(
             Route("/api/home", client.home, methods=["POST"]),
             Route("/api/nudges", controls.nudges, methods=["POST"]),
             Route("/api/clock", controls.clock, methods=["POST"]),
+            Route("/api/campaign", controls.campaign, methods=["POST"]),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         # Only this machine's names: a page elsewhere cannot rebind a name to the playground.

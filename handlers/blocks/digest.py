@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.nudges.digest import Digest, DigestItem, describe_counts
+from handlers.blocks.campaign_digest import campaign_summary, campaign_text
 from handlers.blocks.details import details_line
 from handlers.blocks.text import SECTION_LIMIT, button, context, escape, header, mention, section
 from handlers.ids import Action, Block
@@ -28,12 +29,13 @@ KIND_LABELS = {
 
 
 def digest_text(digest: Digest) -> str:
-    """The notification and fallback text: what is open, in one line."""
+    """The notification and fallback text: what is open, in one line, campaigns first."""
     noun = "item" if digest.total == 1 else "items"
-    return (
-        f"Boundary review: {digest.total} open {noun} in integrations you own"
-        f" ({describe_counts(digest.counts)})."
-    )
+    gaps = f"{digest.total} open {noun} in integrations you own ({describe_counts(digest.counts)})"
+    if not digest.campaigns:
+        return f"Boundary review: {gaps}."
+    lead = f"Boundary review: {campaign_summary(digest)}"
+    return f"{lead}; {gaps}." if digest.total else f"{lead}."
 
 
 def _item_line(item: DigestItem, *, detailed: bool = True) -> str:
@@ -75,13 +77,15 @@ def home_url(team_id: str | None, app_id: str | None) -> str | None:
 
 
 def digest_blocks(digest: Digest, *, home: str | None = None) -> list[dict[str, Any]]:
-    """The digest message: header, counts, the most urgent items by name, then the buttons."""
-    integrations = ", ".join(f"*{escape(i.name)}*" for i in digest.integrations)
-    blocks: list[dict[str, Any]] = [
-        header("Boundary review: what is still open"),
-        section(f"Open in {integrations}: {_counts_line(digest)}"),
-        section(_urgent_text(digest)),
-    ]
+    """The digest message: header, the campaigns waiting on the owner, counts, the most urgent
+    items by name, then the buttons."""
+    blocks: list[dict[str, Any]] = [header("Boundary review: what is still open")]
+    if digest.campaigns:
+        blocks.append(section(campaign_text(digest)))
+    if digest.total:
+        integrations = ", ".join(f"*{escape(i.name)}*" for i in digest.integrations)
+        blocks.append(section(f"Open in {integrations}: {_counts_line(digest)}"))
+        blocks.append(section(_urgent_text(digest)))
     if digest.more > 0:
         blocks.append(context(f"…and {digest.more} more; the App Home tab lists every open item."))
     open_home = button("Open App Home", Action.OPEN_HOME, digest.owner)

@@ -13,6 +13,7 @@ from bot.nudges.messenger import (
     OrphanReported,
 )
 from bot.text import plural
+from handlers.blocks.campaign_digest import overdue_lines
 from handlers.blocks.text import escape, mention
 
 
@@ -31,18 +32,20 @@ def escalation_text(digest: Digest) -> str:
             f" (backup {mention(item.backup_owner)})" if item.backup_owner else " (no backup owner)"
         )
         lines.append(f"• *{escape(item.name)}*{backup}: {_counts(item)}")
-    return "\n".join(lines)
+    return "\n".join(lines + overdue_lines(digest.overdue_campaigns))
 
 
 def backup_text(digest: Digest, backup: str) -> str:
     mine = [item for item in digest.integrations if item.backup_owner == backup]
-    names = ", ".join(f"*{escape(item.name)}*" for item in mine)
+    campaigns = tuple(line for line in digest.overdue_campaigns if line.backup_owner == backup)
+    named = dict.fromkeys([item.name for item in mine] + [line.integration for line in campaigns])
+    names = ", ".join(f"*{escape(name)}*" for name in named)
     lines = [
         f"You are the backup owner of {names}. Its owner {mention(digest.owner)} has not acted on"
         f" {plural(digest.unacted, 'digest')}; could you take a look?"
     ]
     lines += [f"• *{escape(item.name)}*: {_counts(item)}" for item in mine]
-    return "\n".join(lines)
+    return "\n".join(lines + overdue_lines(campaigns))
 
 
 def notice_text(notice: Notice) -> str:

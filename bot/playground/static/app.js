@@ -312,6 +312,11 @@ function wire() {
     toast(answer.ok ? `Nudge cycle ran: ${answer.result}` : `Nudge cycle failed: ${answer.error}`);
     soon();
   };
+  $("start-campaign").onclick = async () => {
+    const answer = await api("/api/campaign", {});
+    toast(answer.ok ? `Ada started ${answer.result}` : `No campaign: ${answer.error}`);
+    soon();
+  };
   for (const [id, days] of [["advance-day", 1], ["advance-week", 7]]) {
     $(id).onclick = async () => {
       const answer = await api("/api/clock", { days });

@@ -64,7 +64,7 @@ def seed(runtime: Runtime, *, start: bool = True) -> None:
 def command(slack: Slack, text: str, user: str) -> dict[str, Any]:
     answer = slack.post(command_body(text, user_id=user, response_url=slack.standin.response_url()))
     assert answer.status_code == 200
-    return answer.json() if answer.content else {}  # type: ignore[no-any-return]
+    return answer.json() if answer.content else {}
 
 
 def wait_until(found: Callable[[], Any], timeout: float = 5.0) -> Any:

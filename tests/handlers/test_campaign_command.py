@@ -5,7 +5,9 @@ close records (and, asked to, escalates) what stayed undecided."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
+import pytest
 from sqlmodel import select
 
 from bot.authorization import Actor
@@ -23,6 +25,13 @@ from tests.handlers.campaign_support import (
     wait_until,
 )
 from tests.handlers.conftest import Slack
+
+
+@pytest.fixture(autouse=True)
+def settled(slack: Slack) -> Iterator[None]:
+    """Each test ends once the work after its acknowledgements is done."""
+    yield
+    slack.settle()
 
 
 def _campaigns(runtime: Runtime) -> list[Campaign]:

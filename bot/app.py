@@ -48,10 +48,11 @@ def create_app(runtime: Runtime, *, client: WebClient | None = None) -> App:
     """
     # Imported here so that importing bot.app creates nothing Slack-related.
     from handlers import errors, replays, retries, workspace
-    from handlers.actions import declare, nudges
+    from handlers.actions import campaign, declare, nudges
     from handlers.commands import boundary
     from handlers.context import provide_runtime
     from handlers.events import home
+    from handlers.views import campaign as campaign_views
     from handlers.views import declare as declare_views
     from handlers.views import register as register_view
 
@@ -77,6 +78,8 @@ def create_app(runtime: Runtime, *, client: WebClient | None = None) -> App:
     app.use(provide_runtime(runtime))
     replays.register(app)
     for module in (boundary, declare, declare_views, register_view, home, nudges):
+        module.register(app)
+    for module in (campaign, campaign_views):
         module.register(app)
     return app
 

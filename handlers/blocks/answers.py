@@ -66,13 +66,39 @@ USAGE: dict[str, tuple[str, str]] = {
         "report [integration]",
         "a summary of the evidence; the full CSV/JSON is `boundary-bot report`",
     ),
+    "campaign": (
+        "campaign start|status|close|review …",
+        "review campaigns: a named review of a frozen population, decided item by item",
+    ),
+}
+
+# Each of `campaign`'s own forms, listed under it by `help` and shown when one does not parse.
+CAMPAIGN_USAGE: dict[str, tuple[str, str]] = {
+    "campaign start": (
+        'campaign start <name> due:YYYY-MM-DD [integration ...] [allow-stale "reason"]',
+        "admins: freeze the population (every integration unless named) and start reviewing."
+        " Example: `/boundary campaign start q1-review due:2027-03-31 acme-tenant`",
+    ),
+    "campaign status": (
+        "campaign status [name]",
+        "decided of total per integration, signed off, overdue (every open campaign by default)",
+    ),
+    "campaign close": (
+        "campaign close <name> [leave|escalate]",
+        "admins: close it; what is undecided is recorded as unreviewed (`escalate` also tells"
+        " the escalation channel)",
+    ),
+    "campaign review": (
+        "campaign review <name> [integration]",
+        "sends you the campaign prompt: the items you decide, keep, change or remove",
+    ),
 }
 
 GAP_LINES = 15
 
 
 def usage(name: str, problem: str | None = None) -> str:
-    syntax, explanation = USAGE[name]
+    syntax, explanation = (USAGE | CAMPAIGN_USAGE)[name]
     lead = f"{problem}\n" if problem else ""
     return f"{lead}Usage: `/boundary {escape(syntax)}` — {explanation}"
 
@@ -83,9 +109,11 @@ def help_blocks() -> list[dict[str, Any]]:
         " customer-application access (*customer*) declared and current."
     )
     # `<name>` placeholders are escaped like any text: raw, Slack would read them as links.
-    lines = [
-        f"• `/boundary {escape(syntax)}` — {explanation}" for syntax, explanation in USAGE.values()
-    ]
+    lines = []
+    for name, (syntax, explanation) in USAGE.items():
+        lines.append(f"• `/boundary {escape(syntax)}` — {explanation}")
+        if name == "campaign":
+            lines += [f"    ◦ `/boundary {escape(s)}` — {e}" for s, e in CAMPAIGN_USAGE.values()]
     return [section(lead), section("\n".join(lines))]
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.campaigns.home import CampaignHome
 from bot.gaps import Gap, count_by_kind
 from bot.home import Home
+from handlers.blocks.campaign_home import campaign_blocks
 from handlers.blocks.details import details_line
 from handlers.blocks.text import (
     SURFACE_BLOCKS,
@@ -24,8 +26,9 @@ MAX_OWNED_LINES = 30
 MAX_GAP_LINES = 15
 
 
-def home_view(home: Home) -> dict[str, Any]:
+def home_view(home: Home, campaigns: CampaignHome | None = None) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [header("Your identity boundary")]
+    campaign_part = campaign_blocks(campaigns or CampaignHome())
     if not home.owned:
         blocks.append(
             section(
@@ -33,7 +36,7 @@ def home_view(home: Home) -> dict[str, Any]:
                 " `/boundary register &lt;name&gt; platform|application`, or see `/boundary help`."
             )
         )
-        return {"type": "home", "blocks": blocks}
+        return {"type": "home", "blocks": blocks + campaign_part}
     waiting = [s for s in home.queue if s.pending]
     blocks.append(section("*Waiting for your declaration*"))
     if not waiting:
@@ -76,6 +79,7 @@ def home_view(home: Home) -> dict[str, Any]:
             blocks.append(
                 context(f"…and {len(home.gaps) - MAX_GAP_LINES} more: `/boundary gaps @you`.")
             )
+    blocks.extend(campaign_part)
     assert len(blocks) <= SURFACE_BLOCKS
     return {"type": "home", "blocks": blocks}
 

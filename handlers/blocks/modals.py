@@ -8,7 +8,7 @@ from typing import Any
 from handlers.blocks.prompt import ANSWER_LABELS
 from handlers.blocks.text import clip, escape, option, plain, section
 from handlers.ids import Block, View
-from storage.vocabulary import Answer, Layer
+from storage.vocabulary import Answer, Decision, Layer
 
 ELEMENT = "value"  # the action id of each modal's input element; block ids tell them apart
 
@@ -125,6 +125,33 @@ def apply_remaining_modal(*, integration: str, place: dict[str, Any]) -> dict[st
     ]
     metadata = {"integration": integration, "place": place}
     return _modal(View.APPLY_REMAINING, "Apply one lane", blocks, metadata)
+
+
+def campaign_decision_modal(
+    *, campaign: str, position: int, decision: Decision, label: str, place: dict[str, Any]
+) -> dict[str, Any]:
+    """Change (a new lane and a reason) or remove (a reason) one campaign item."""
+    verb = "Change the lane of" if decision is Decision.CHANGE else "Remove"
+    blocks = [section(f"{verb} *{escape(clip(label, 200))}* in campaign `{campaign}`")]
+    if decision is Decision.CHANGE:
+        blocks.append(
+            _input(Block.LANE, "New lane", _lane_select((Answer.WORKFORCE, Answer.CUSTOMER)))
+        )
+    blocks.append(
+        _input(
+            Block.REASON,
+            "Reason",
+            {
+                "type": "plain_text_input",
+                "multiline": True,
+                "max_length": 500,
+                "placeholder": plain("Why, for the record, e.g. 'left the company, ticket IT-88'"),
+            },
+        )
+    )
+    metadata = {"campaign": campaign, "item": position, "decision": str(decision), "place": place}
+    title = "Change the lane" if decision is Decision.CHANGE else "Remove"
+    return _modal(View.CAMPAIGN_DECIDE, title, blocks, metadata)
 
 
 def submitted(values: dict[str, Any], block_id: str) -> str | None:

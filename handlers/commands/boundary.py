@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot.runtime import Runtime
 from handlers.blocks import answers
 from handlers.commands.add import ADD
+from handlers.commands.campaign import CAMPAIGN
 from handlers.commands.gaps import GAPS
 from handlers.commands.help import HELP
 from handlers.commands.owner import OWNER
@@ -30,7 +31,7 @@ from handlers.ids import Command
 
 SUBCOMMANDS: dict[str, Subcommand] = {
     subcommand.name: subcommand
-    for subcommand in (HELP, REGISTER, OWNER, ADD, REVIEW, WHO, GAPS, RULE, SYNC, REPORT)
+    for subcommand in (HELP, REGISTER, OWNER, ADD, REVIEW, WHO, GAPS, RULE, SYNC, REPORT, CAMPAIGN)
 }
 
 # Never plan slow work: their whole answer is the acknowledgement's body.

@@ -7,6 +7,8 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from bot.authorization import Actor
+from bot.flows import campaigns
 from bot.home import read_home
 from bot.runtime import Runtime
 from handlers.blocks.home import MAX_GAP_LINES, home_view
@@ -18,7 +20,10 @@ from handlers.ids import Event
 
 def publish_home(client: WebClient, runtime: Runtime, *, user_id: str) -> None:
     home = read_home(runtime, user_id=user_id, shown=MAX_GAP_LINES)
-    client.views_publish(user_id=user_id, view=home_view(home))
+    actor = Actor.slack_user(user_id, runtime.settings.admins)
+    client.views_publish(
+        user_id=user_id, view=home_view(home, campaigns.home(runtime, actor=actor))
+    )
 
 
 def acknowledge(ack: Ack, event: dict[str, Any], context: BoltContext) -> None:

@@ -271,4 +271,4 @@ def candidates_near(session: Session, *, near: str) -> list[tuple[str, str]]:
     email domains each side of `near` (case-folded) in index order; each with what it is
     (email, name, id, integration, domain)."""
     rows = session.connection().execute(_CANDIDATES, {"near": near})
-    return [(value, what) for value, what in rows.tuples() if value]
+    return [(value, what) for value, what in rows if value]

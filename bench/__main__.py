@@ -12,6 +12,7 @@ BENCHMARKS = {
     "nudges": "planning a nudge cycle, and sending digests to a rate-limiting stand-in",
     "attack": "hostile requests by family against the real bot process (SQLite, PostgreSQL)",
     "scim_sync": "syncing SCIM users from a loopback scim2-server vs bare httpx paging",
+    "slack_inprocess": "signed /boundary who dispatched in-process: bot vs bare bolt, --profile",
     "who_lookup": "fuzzy who: prefix, did-you-mean and domain lookups vs the raw exact lookup",
 }
 
@@ -20,7 +21,7 @@ def main() -> None:
     if len(sys.argv) < 2 or sys.argv[1] not in BENCHMARKS:
         print("usage: python -m bench NAME [ARGS...]   (each NAME takes --help)\n")
         for name, what in BENCHMARKS.items():
-            print(f"  {name:<11} {what}")
+            print(f"  {name:<15} {what}")
         print("\nResults and the commands that produced them: docs/benchmarks.md")
         sys.exit(0 if len(sys.argv) < 2 else 2)
     name = sys.argv[1]

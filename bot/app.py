@@ -52,6 +52,7 @@ def create_app(runtime: Runtime, *, client: WebClient | None = None) -> App:
     from handlers.commands import boundary
     from handlers.context import provide_runtime
     from handlers.events import home
+    from handlers.middleware import RequestMiddleware
     from handlers.views import campaign as campaign_views
     from handlers.views import declare as declare_views
     from handlers.views import register as register_view
@@ -64,6 +65,11 @@ def create_app(runtime: Runtime, *, client: WebClient | None = None) -> App:
     app = App(
         client=client or make_client(settings),
         signing_secret=signing_secret.get_secret_value() if signing_secret else None,
+        # One signature check, not two: over HTTP every request reaches this app only through
+        # bot/server.py's asgi_for, whose edge has checked the timestamp and the signature over
+        # the raw bytes (handlers/http_edge.py), stricter than bolt's check over decoded text.
+        # Socket Mode requests are not signed.
+        request_verification_enabled=False,
         process_before_response=True,
         # bolt's default executor, as large (5), with the request's context carried over.
         listener_executor=_ContextExecutor(max_workers=5),
@@ -75,7 +81,8 @@ def create_app(runtime: Runtime, *, client: WebClient | None = None) -> App:
     retries.register(app)
     workspace.register(app)
     # The one way a listener reaches the runtime: bolt's context (handlers/context.py).
-    app.use(provide_runtime(runtime))
+    with_runtime = provide_runtime(runtime)
+    app.use(RequestMiddleware(lambda req, next: with_runtime(req.context, next)))
     replays.register(app)
     for module in (boundary, declare, declare_views, register_view, home, nudges):
         module.register(app)

@@ -13,7 +13,7 @@ from bot.runtime import Runtime
 
 RUNTIME = "boundary_runtime"
 
-Middleware = Callable[[BoltContext, Callable[[], None]], None]
+Middleware = Callable[[BoltContext, Callable[[], object]], None]
 
 
 class _Shared:
@@ -33,7 +33,7 @@ def provide_runtime(runtime: Runtime) -> Middleware:
     """The global middleware that the app factory registers with `app.use`."""
     shared = _Shared(runtime)
 
-    def with_runtime(context: BoltContext, next: Callable[[], None]) -> None:
+    def with_runtime(context: BoltContext, next: Callable[[], object]) -> None:
         context[RUNTIME] = shared
         next()
 

@@ -149,6 +149,7 @@ def _json(payload: dict[str, Any]) -> BoltResponse:
 
 def register(app: App) -> None:
     """The policy, for every request: first of our middleware, the payload's shape (bolt runs
-    its own, the signature check included, before it); then bolt's global error handler."""
+    its own before it; the signature was checked at the HTTP edge); then bolt's global error
+    handler."""
     app.use(WellFormed())
     app.error(handle_error)

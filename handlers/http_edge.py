@@ -66,7 +66,9 @@ async def read_body(request: Request) -> bytes:
             chunks.append(chunk)
 
     try:
-        await asyncio.wait_for(collect(), seconds)
+        # A deadline on this task, not a new task per request as wait_for would start.
+        async with asyncio.timeout(seconds):
+            await collect()
     except TimeoutError:
         raise Refused(408, "body not received in time") from None
     except ClientDisconnect:
@@ -102,12 +104,15 @@ def bolt_request(body: bytes, *, query: str, headers: Mapping[str, str]) -> Bolt
         raise Refused(400, "body is not UTF-8") from None
     content_type = headers.get("content-type", "").split(";")[0].strip() or None
     try:
-        _check_parses(text, content_type)
+        form = _parsed(text, content_type)
     except ValueError:  # json.JSONDecodeError included
         raise Refused(400, "body does not parse") from None
     try:
         request = SlackHttpRequest(
-            body=text, query=query, headers={key: [value] for key, value in headers.items()}
+            body=text,
+            query=query,
+            headers={key: [value] for key, value in headers.items()},
+            form=form,
         )
         _check_what_bolt_reads_first(request.body)
     except (AttributeError, TypeError, KeyError):
@@ -148,14 +153,16 @@ def request_kind(body: Mapping[str, Any]) -> RequestKind:
     return _KINDS.get(str(body.get("type")), RequestKind.OTHER)
 
 
-def _check_parses(raw: str, content_type: str | None) -> None:
-    """Raise ValueError unless the body is a JSON object or a form (with an object payload),
-    so that bolt never meets a body it would fail on."""
+def _parsed(raw: str, content_type: str | None) -> dict[str, Any] | None:
+    """The form body (see `_form_body`), parsed once for the check and for the request; raise
+    ValueError unless the body is a JSON object or a form (with an object payload), so that
+    bolt never meets a body it would fail on."""
     if not raw:
-        return
+        return None
     form = _form_body(raw, content_type)
     if form is None and not isinstance(json.loads(raw), dict):
         raise ValueError("the body is not a JSON object")
+    return form
 
 
 def _form_body(raw: str, content_type: str | None) -> dict[str, Any] | None:
@@ -182,9 +189,12 @@ class SlackHttpRequest(BoltRequest):
         query: Any = None,
         headers: Any = None,
         context: dict[str, Any] | None = None,
+        form: dict[str, Any] | None = None,
     ) -> None:
+        """`form`: the body as `_form_body` parsed it, when the caller already has it."""
         super().__init__(body=body, query=query, headers=headers, context=context, mode="http")
-        form = _form_body(self.raw_body, self.content_type)
+        if form is None:
+            form = _form_body(self.raw_body, self.content_type)
         if form is not None and form != self.body:
             self.body = form
             self.context = build_context(BoltContext(context or {}), form)

@@ -8,12 +8,13 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
 
 from bot.interactions import first_time
 from bot.metrics import RequestOutcome
 from bot.request_scope import note_outcome
 from handlers.context import runtime_of
+from handlers.middleware import RequestMiddleware
 
 logger = logging.getLogger(__name__)
 
@@ -28,9 +29,8 @@ def interaction_key(body: dict[str, Any]) -> str | None:
     return f"{kind}:{trigger}"
 
 
-def act_once(
-    body: dict[str, Any], context: BoltContext, next: Callable[[], BoltResponse]
-) -> BoltResponse:
+def act_once(req: BoltRequest, next: Callable[[], BoltResponse]) -> BoltResponse:
+    body, context = req.body, req.context
     key = interaction_key(body)
     if key is not None and not first_time(runtime_of(context), key=key):
         logger.warning("ignored a replayed %s (trigger %s)", body.get("type"), key.split(":")[1])
@@ -41,4 +41,4 @@ def act_once(
 
 def register(app: App) -> None:
     # After the runtime middleware (it reads the runtime from the context).
-    app.use(act_once)
+    app.use(RequestMiddleware(act_once))

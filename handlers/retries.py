@@ -9,6 +9,7 @@ from slack_bolt import App, BoltRequest, BoltResponse
 
 from bot.metrics import RequestOutcome
 from bot.request_scope import note_outcome
+from handlers.middleware import RequestMiddleware
 
 logger = logging.getLogger(__name__)
 
@@ -30,9 +31,7 @@ def is_retry(request: BoltRequest) -> bool:
     return retry_number(request) > 0
 
 
-def ignore_retries(
-    req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
-) -> BoltResponse:
+def ignore_retries(req: BoltRequest, next: Callable[[], BoltResponse]) -> BoltResponse:
     """Every listener acknowledges at once and does slow work afterwards, so a retry only means
     the first delivery was slow to arrive: acting on it again would duplicate its effects."""
     if is_retry(req):
@@ -44,6 +43,6 @@ def ignore_retries(
 
 
 def register(app: App) -> None:
-    # bolt runs its built-in middleware (signature check first) before this one, so a forged
-    # "retry" still gets 401.
-    app.use(ignore_retries)
+    # The HTTP edge checks the signature before bolt sees a request, so a forged "retry" still
+    # gets 401.
+    app.use(RequestMiddleware(ignore_retries))

@@ -9,14 +9,14 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.metrics import RequestOutcome
 from bot.request_scope import note_outcome
+from handlers.middleware import Next, RequestMiddleware
 
 logger = logging.getLogger(__name__)
 
@@ -56,14 +56,12 @@ class InstalledWorkspace:
 
 def only_this_workspace(
     installed: InstalledWorkspace,
-) -> Callable[..., BoltResponse]:
-    def middleware(
-        body: dict[str, Any],
-        context: BoltContext,
-        client: WebClient,
-        next: Callable[[], BoltResponse],
-    ) -> BoltResponse:
+) -> Callable[[BoltRequest, Next], BoltResponse]:
+    def middleware(req: BoltRequest, next: Next) -> BoltResponse:
+        body, context, client = req.body, req.context, req.context.client
         try:
+            if client is None:  # bolt's authorization puts one in every request's context
+                raise OSError("no Web API client")
             installation = installed.of(client)
         except (SlackApiError, OSError) as error:
             logger.warning("cannot tell which workspace the bot serves (%s)", type(error).__name__)
@@ -87,4 +85,4 @@ _JSON: dict[str, str | Sequence[str]] = {"content-type": "application/json;chars
 
 def register(app: App) -> None:
     # Before the runtime middleware and every listener.
-    app.use(only_this_workspace(InstalledWorkspace()))
+    app.use(RequestMiddleware(only_this_workspace(InstalledWorkspace())))

@@ -187,14 +187,26 @@ _OWNED_IDENTITIES = _view_of(
         )
     )
 )
+# One owner (every `who @user`): an expanding IN is compiled again on each execution.
+_OWNED_BY_ONE = _view_of(
+    _ids(
+        sa.select(col(Identity.id)).where(
+            col(Identity.owned_by) == sa.bindparam("owner"), _NOT_HUMAN
+        )
+    )
+)
 
 
 def identities_owned_by(session: Session, *, owners: Sequence[str], limit: int) -> Sequence[Any]:
     """Keys, service accounts and bots whose source names one of `owners` (an email, a source
     user id or a Slack user id) as their owner or creator; at most `limit`."""
-    if not owners:
+    distinct = sorted(set(owners))
+    if not distinct:
         return []
-    parameters = {"owners": sorted(set(owners)), "limit": limit}
+    if len(distinct) == 1:
+        one = {"owner": distinct[0], "limit": limit}
+        return session.connection().execute(_OWNED_BY_ONE, one).all()
+    parameters = {"owners": distinct, "limit": limit}
     return session.connection().execute(_OWNED_IDENTITIES, parameters).all()
 
 
@@ -259,4 +271,4 @@ def candidates_near(session: Session, *, near: str) -> list[tuple[str, str]]:
     email domains each side of `near` (case-folded) in index order; each with what it is
     (email, name, id, integration, domain)."""
     rows = session.connection().execute(_CANDIDATES, {"near": near})
-    return [(row.value, row.what) for row in rows if row.value]
+    return [(value, what) for value, what in rows if value]

@@ -1,7 +1,8 @@
 """Slack's HTTP edge through the real ASGI app: a form body containing "payload" reaches its
 listener, malformed bodies and timestamps get 4xx (never 500) and change nothing, an oversized
 body is refused before it is read whole, a body that trickles in is dropped, the signature
-covers the raw bytes, and a refused body never reaches the log."""
+covers the raw bytes, a refused body never reaches the log, and the edge (the one signature
+check) needs a signing secret."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from sqlmodel import select
 
 from bot.runtime import Runtime
 from bot.server import EVENTS_PATH, asgi_for
+from bot.settings import Settings
 from handlers.http_edge import MAX_BODY_BYTES
 from storage.models import Integration
 from tests.conftest import OWNER
@@ -159,3 +161,11 @@ def test_a_signed_payload_with_a_field_of_the_wrong_type_gets_400(slack: Slack, 
     answer = slack.post(urlencode({"payload": json.dumps(payload)}))
 
     assert answer.status_code == 400
+
+
+def test_the_http_edge_cannot_be_built_without_a_signing_secret(slack: Slack) -> None:
+    """The edge is the one signature check (bolt's own is off): no secret, no Slack over HTTP."""
+    unsigned = Runtime.build(Settings(_env_file=None, DATABASE_URL="sqlite://"))  # type: ignore[call-arg]
+
+    with pytest.raises(ValueError, match="SLACK_SIGNING_SECRET"):
+        asgi_for(slack.app, unsigned)

@@ -13,6 +13,7 @@ BENCHMARKS = {
     "attack": "hostile requests by family against the real bot process (SQLite, PostgreSQL)",
     "scim_sync": "syncing SCIM users from a loopback scim2-server vs bare httpx paging",
     "who_lookup": "fuzzy who: prefix, did-you-mean and domain lookups vs the raw exact lookup",
+    "evidence": "campaign launch, evidence export and verify.py vs bare SELECT+csv and hashlib",
 }
 
 

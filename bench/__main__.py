@@ -14,6 +14,7 @@ BENCHMARKS = {
     "scim_sync": "syncing SCIM users from a loopback scim2-server vs bare httpx paging",
     "slack_inprocess": "signed /boundary who dispatched in-process: bot vs bare bolt, --profile",
     "who_lookup": "fuzzy who: prefix, did-you-mean and domain lookups vs the raw exact lookup",
+    "evidence": "campaign launch, evidence export and verify.py vs bare SELECT+csv and hashlib",
 }
 
 

@@ -72,8 +72,12 @@ def chain_hash(prev_hash: str, seq: int, fields: dict[str, Any]) -> str:
     )
 
 
-def _digest(
-    prev_hash: str,
+def _digest(prev_hash: str, *fields: Any) -> str:
+    """sha256 of a declaration: its fields in declaration_body's order."""
+    return hashlib.sha256(f"{prev_hash}\n{declaration_body(*fields)}".encode()).hexdigest()
+
+
+def declaration_body(
     seq: Any,
     identity_id: Any,
     integration_id: Any,
@@ -84,11 +88,13 @@ def _digest(
     note: Any,
     rule_id: Any,
 ) -> str:
+    """The canonical JSON a declaration's hash covers (what an evidence package's chain.csv
+    holds as its `content`)."""
     # The JSON of chain_hash's docstring, written out by hand: json.dumps was most of the cost
     # of verifying a long chain. The keys are in sorted order; every value is encoded as json
     # would encode it (tests compare the two on awkward values).
     text, number, null = _json_string, int.__repr__, "null"
-    body = (
+    return (
         f'{{"answer":{text(answer) if type(answer) is str else _json(answer)},'
         f'"declared_at":{text(declared_at)},'
         f'"declared_by":{text(declared_by) if type(declared_by) is str else _json(declared_by)},'
@@ -100,7 +106,6 @@ def _digest(
         f'"rule_id":{null if rule_id is None else _json(rule_id)},'
         f'"seq":{number(seq) if type(seq) is int else _json(seq)}}}'
     )
-    return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
 
 
 def _json(value: Any) -> str:
@@ -148,6 +153,12 @@ def event_hash(prev_hash: str, seq: int, fields: dict[str, Any]) -> str:
 def event_digest(
     prev_hash: str, seq: Any, at: str, actor: Any, action: Any, integration_id: Any, detail: Any
 ) -> str:
+    body = event_body(seq, at, actor, action, integration_id, detail)
+    return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
+
+
+def event_body(seq: Any, at: str, actor: Any, action: Any, integration_id: Any, detail: Any) -> str:
+    """The canonical JSON an audit event's hash covers (chain.csv's `content`)."""
     content = {
         "entry": EVENT_ENTRY,
         "seq": seq,
@@ -157,8 +168,7 @@ def event_digest(
         "integration_id": integration_id,
         "detail": detail,
     }
-    body = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def append(session: Session, *, items: Sequence[NewDeclaration]) -> list[int]:

@@ -17,6 +17,7 @@ from bot.cli import (
     integrations,
     lookups,
     nudges,
+    package,
     playground,
     server,
 )
@@ -69,6 +70,7 @@ for _commands in (
     declarations,
     campaigns,
     evidence,
+    package,
     nudges,
     connectors,
     playground,

@@ -85,6 +85,7 @@ class SlackMessenger:
             tz=user.get("tz"),
             real_name=user.get("real_name"),
             is_active=not user.get("deleted", False),
+            email=(user.get("profile") or {}).get("email"),
         )
 
     def home_link(self) -> str | None:

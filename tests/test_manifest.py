@@ -20,7 +20,14 @@ from handlers.ids import Action, Command, Event, View
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT.parent / "shared" / "slack" / "manifest.schema.1.0.0.json"
 # Scopes we need, and nothing else (the README gives each one's reason).
-LEAST_PRIVILEGE = {"commands", "chat:write", "im:write", "users:read"}
+LEAST_PRIVILEGE = {
+    "commands",
+    "chat:write",
+    "im:write",
+    "users:read",
+    "users:read.email",
+    "files:write",
+}
 
 
 @pytest.fixture(scope="module")

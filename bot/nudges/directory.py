@@ -48,6 +48,8 @@ def remember(session: Session, *, person: Person, now: datetime) -> None:
         values["tz"] = changes["tz"] = person.tz
     if person.real_name is not None:
         values["real_name"] = changes["real_name"] = person.real_name
+    if person.email is not None:
+        values["email"] = changes["email"] = person.email.lower()
     table: Any = SlackUser.__table__  # type: ignore[attr-defined]
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     insert = dialect.insert(table).values(**values)

@@ -19,6 +19,9 @@ class Person:
     tz: str | None
     real_name: str | None
     is_active: bool
+    # Given only with the users:read.email scope; keeps a campaign reviewer off their own
+    # identities when they are matched by email.
+    email: str | None = None
 
 
 @dataclass(frozen=True)

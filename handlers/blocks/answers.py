@@ -63,8 +63,8 @@ USAGE: dict[str, tuple[str, str]] = {
         "pull identities and SSO/SCIM facts from its connector now",
     ),
     "report": (
-        "report [integration]",
-        "a summary of the evidence; the full CSV/JSON is `boundary-bot report`",
+        "report [integration]  ·  report package [campaign]",
+        "a summary of the evidence; `package`: the evidence package as a zip in your DM (admins)",
     ),
     "campaign": (
         "campaign start|status|close|review …",
@@ -210,4 +210,13 @@ def owner_text(integration: Integration) -> str:
     return (
         f":white_check_mark: `{integration.name}` is now owned by"
         f" {mention(integration.owner)}{backup}."
+    )
+
+
+def package_comment(head: str, root: str | None) -> str:
+    """The message that comes with the evidence package in the requester's DM."""
+    root_line = f"\nPopulation root `{root}`" if root else ""
+    return (
+        "The evidence package: unzip it and run `python3 verify.py` (standard library only)."
+        f"\nChain head `{head}`{root_line}\nCompare the head with one kept outside the bot."
     )

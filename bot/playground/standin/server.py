@@ -160,6 +160,12 @@ class SlackStandIn(WebApiMethods, FileMethods):
     # ---- request handling --------------------------------------------------------------
     def _handle(self, request: BaseHTTPRequestHandler, *, body: bytes) -> None:
         url = urlparse(request.path)
+        if url.path.startswith("/upload/"):  # a file's bytes, not a form: never parsed
+            with self._lock:
+                stored = self.receive_upload(url.path[len("/upload/") :], body)
+                self._lock.notify_all()
+            _reply(request, 200 if stored else 404, {"ok": stored})
+            return
         params = _params(url.query, body, request.headers.get("Content-Type", ""))
         token = (request.headers.get("Authorization") or "").removeprefix("Bearer ").strip()
         if url.path.startswith("/response/"):
@@ -168,12 +174,6 @@ class SlackStandIn(WebApiMethods, FileMethods):
                 self.state.responses.append({"name": name, **params})
                 self._lock.notify_all()
             _reply(request, 200, {"ok": True})
-            return
-        if url.path.startswith("/upload/"):
-            with self._lock:
-                stored = self.receive_upload(url.path[len("/upload/") :], body)
-                self._lock.notify_all()
-            _reply(request, 200 if stored else 404, {"ok": stored})
             return
         if not url.path.startswith("/api/"):
             _reply(request, 404, {"ok": False, "error": "not_found"})

@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from storage.campaigns import frozen_items
 from storage.models import (
     AuditEvent,
     Campaign,
@@ -92,17 +93,11 @@ def _closed_in_chain(session: Session, name: str) -> bool:
 
 def _population(session: Session, campaign: Campaign) -> RecordBreak | None:
     root = PopulationRoot()
-    query = (
-        select(CampaignItem)
-        .where(CampaignItem.campaign_id == campaign.id)
-        .order_by(col(CampaignItem.position))
-        .execution_options(yield_per=PAGE)
-    )
-    for item in session.exec(query):
-        if item.position != root.count + 1:
+    for item in frozen_items(session, campaign_id=campaign.id or 0):
+        if item["position"] != root.count + 1:
             reason = f"item {root.count + 1} is missing from campaign {campaign.name!r}"
             return RecordBreak("campaign_item", None, reason)
-        root.add(_item_fields(item))
+        root.add(item)
     if root.count != campaign.population_count or root.hexdigest() != campaign.population_root:
         return RecordBreak(
             "campaign_item",
@@ -111,13 +106,6 @@ def _population(session: Session, campaign: Campaign) -> RecordBreak | None:
             f" hashes to the root its launch recorded ({campaign.population_root[:16]})",
         )
     return None
-
-
-def _item_fields(item: CampaignItem) -> dict[str, Any]:
-    values = item.model_dump()
-    values["kind"] = str(item.kind)
-    values["lane"] = None if item.lane is None else str(item.lane)
-    return values
 
 
 def _positions(session: Session) -> dict[int, int]:

@@ -45,50 +45,56 @@ def add(session: Session, *, campaign: Campaign) -> Campaign:
     return campaign
 
 
-def active_identities(session: Session, *, integration: Integration) -> Iterator[dict[str, Any]]:
-    """Every active identity of one integration with its current lane, in id order (the same
-    order on every backend, whatever its collation), read in pages: what a launch freezes."""
-    last: int | None = None
-    while True:
-        query = (
-            sa.select(
-                col(Identity.id),
-                col(Identity.external_id),
-                col(Identity.display_name),
-                col(Identity.email),
-                col(Identity.kind),
-                col(Identity.owned_by),
-                col(Declaration.answer),
-            )
-            .outerjoin(Declaration, col(Declaration.id) == col(Identity.current_declaration_id))
-            .where(
-                col(Identity.integration_id) == integration.id,
-                col(Identity.status) == IdentityStatus.ACTIVE,
-            )
-            .order_by(col(Identity.id))
-            .limit(PAGE)
+def freeze(session: Session, *, campaign_id: int, integration_ids: Sequence[int]) -> None:
+    """Copy every active identity of these integrations, with its integration's name and
+    owner and its current lane, into the campaign's items: one INSERT ... SELECT, numbered by
+    a window function in (integration id, identity id) order, the same on every backend."""
+    item: sa.Table = CampaignItem.__table__  # type: ignore[attr-defined]
+    position = sa.func.row_number().over(order_by=(col(Identity.integration_id), col(Identity.id)))
+    query = (
+        sa.select(
+            sa.literal(campaign_id),
+            position,
+            col(Identity.id),
+            col(Identity.integration_id),
+            col(Integration.name),
+            col(Identity.external_id),
+            col(Identity.display_name),
+            col(Identity.email),
+            col(Identity.kind),
+            col(Identity.owned_by),
+            col(Integration.owner),
+            col(Declaration.answer),
         )
-        if last is not None:
-            query = query.where(col(Identity.id) > last)
-        rows = session.execute(query).all()
-        for row in rows:
-            yield {
-                "identity_id": row[0],
-                "external_id": row[1],
-                "display_name": row[2],
-                "email": row[3],
-                "kind": str(row[4]),
-                "owned_by": row[5],
-                "lane": None if row[6] is None else str(row[6]),
-            }
-        if len(rows) < PAGE:
-            return
-        last = rows[-1][0]
+        .join(Integration, col(Integration.id) == col(Identity.integration_id))
+        .outerjoin(Declaration, col(Declaration.id) == col(Identity.current_declaration_id))
+        .where(
+            col(Identity.integration_id).in_(list(integration_ids)),
+            col(Identity.status) == IdentityStatus.ACTIVE,
+        )
+    )
+    columns = [
+        "campaign_id", "position", "identity_id", "integration_id", "integration", "external_id",
+        "display_name", "email", "kind", "owned_by", "owner", "lane",
+    ]  # fmt: skip
+    session.execute(item.insert().from_select([item.c[name] for name in columns], query))
 
 
-def insert_items(session: Session, *, rows: Sequence[dict[str, Any]]) -> None:
-    if rows:
-        session.execute(sa.insert(CampaignItem), list(rows))
+def frozen_items(session: Session, *, campaign_id: int) -> Iterator[dict[str, Any]]:
+    """A campaign's items as plain values, in position order, streamed: what the population
+    root is computed over (at launch, and again by audit verify)."""
+    item = sa.inspect(CampaignItem).local_table
+    query = (
+        sa.select(item)
+        .where(item.c.campaign_id == campaign_id)
+        .order_by(item.c.position)
+        .execution_options(yield_per=PAGE)
+    )
+    for row in session.execute(query).mappings():
+        values = dict(row)
+        values["kind"] = str(values["kind"])
+        values["lane"] = None if values["lane"] is None else str(values["lane"])
+        yield values
 
 
 def item_at(session: Session, *, campaign_id: int, position: int) -> CampaignItem | None:
@@ -203,7 +209,7 @@ def add_record(
 
 def add_records(session: Session, *, table: type[Any], rows: Sequence[dict[str, Any]]) -> None:
     if rows:
-        session.execute(sa.insert(table), list(rows))
+        session.execute(sa.inspect(table).local_table.insert(), list(rows))
 
 
 def current_lanes(session: Session, *, identity_ids: Sequence[int]) -> dict[int, str | None]:

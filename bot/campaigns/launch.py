@@ -23,8 +23,6 @@ from storage import integrations as integration_repo
 from storage.models import Campaign, Integration, SyncRun
 from storage.vocabulary import SyncState
 
-BATCH = 5000
-
 
 @dataclass(frozen=True)
 class StaleSource:
@@ -202,23 +200,11 @@ def _insert_campaign(
 
 
 def _freeze(session: Session, campaign: Campaign, scope: Sequence[Integration]) -> PopulationRoot:
-    """Write the items in position order (integration name, then identity id), hashing each."""
+    """Copy the population in the database, then hash it back in position order."""
+    campaign_id = campaign.id or 0
+    ids = [integration.id or 0 for integration in scope]
+    campaign_repo.freeze(session, campaign_id=campaign_id, integration_ids=ids)
     root = PopulationRoot()
-    batch: list[dict[str, Any]] = []
-    for integration in scope:
-        for identity in campaign_repo.active_identities(session, integration=integration):
-            item = {
-                **identity,
-                "campaign_id": campaign.id,
-                "position": root.count + 1,
-                "integration_id": integration.id,
-                "integration": integration.name,
-                "owner": integration.owner,
-            }
-            root.add(item)
-            batch.append(item)
-            if len(batch) >= BATCH:
-                campaign_repo.insert_items(session, rows=batch)
-                batch = []
-    campaign_repo.insert_items(session, rows=batch)
+    for item in campaign_repo.frozen_items(session, campaign_id=campaign_id):
+        root.add(item)
     return root

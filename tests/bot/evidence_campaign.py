@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.authorization import Actor
 from bot.campaigns.closing import close_campaign, sign_off
 from bot.campaigns.delegation import delegate
+from bot.campaigns.events import find_item, get_campaign
 from bot.campaigns.launch import start_campaign
 from bot.campaigns.review import decide, decide_remaining
 from bot.connectors import ConnectorKind
@@ -81,7 +82,11 @@ def _campaign(runtime: Runtime, owner: Actor, admin: Actor) -> None:
             max_sync_age=timedelta(hours=24),
         )
     with runtime.unit_of_work() as session:
-        first, second = 1, 2  # acme-tenant's items come first (by integration name)
+        campaign = get_campaign(session, CAMPAIGN)
+        first, second = (
+            find_item(session, campaign=campaign, integration="acme-tenant", identity=who).position
+            for who in ("pat@acme.example", "svc-billing")
+        )
         decide(
             session,
             actor=owner,

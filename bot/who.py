@@ -19,7 +19,8 @@ from sqlmodel import Session
 
 from bot import validation
 from bot.errors import InvalidInput
-from bot.gaps import compute_gaps, count_by_kind
+from bot.gaps.counts import gap_counts
+from bot.gaps.predicates import Moments
 from bot.lookup_views import (
     GapCheck,
     IdentityView,
@@ -173,16 +174,11 @@ def _summary(session: Session, integration: Any, gaps: GapCheck | None) -> Integ
     lanes = {lane: counted.get(None if lane == "undeclared" else lane, 0) for lane in LANES}
     if gaps is None:
         return IntegrationSummary(lanes)
-    found = compute_gaps(
-        session,
-        review_days=gaps.review_days,
-        now=gaps.now,
-        integration=integration.name,
-        unused_days=gaps.unused_days,
-        admin_review_days=gaps.admin_review_days,
-    )
-    by_kind = {str(kind): n for kind, n in count_by_kind(found).items()}
-    return IntegrationSummary(lanes, open_gaps=len(found), gaps_by_kind=by_kind)
+    moments = Moments(gaps.now, gaps.review_days, gaps.unused_days, gaps.admin_review_days)
+    # Counted in the database: the answer shows counts, never the gaps themselves.
+    open_ = gap_counts(session, moments, [integration.id]).get(integration.id, {})
+    by_kind = {str(kind): n for kind, n in open_.items()}
+    return IntegrationSummary(lanes, open_gaps=sum(open_.values()), gaps_by_kind=by_kind)
 
 
 def _suggestions(session: Session, folded: str) -> list[Suggestion]:

@@ -4,7 +4,7 @@ the stored strings as they are (the rules run once per identity in the inventory
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -66,14 +66,26 @@ def scope_of_ids(session: Session, wanted: set[int]) -> tuple[dict[int, Owning],
     return {row[0]: Owning(*row[1:]) for row in rows if row[0] in wanted}, len(rows)
 
 
+def scope_rows(
+    session: Session, query: sa.Select[Any], integration_ids: Collection[int] | None
+) -> dict[int, Owning]:
+    """The integrations of `owning_query` with these ids (all of them for None): asked for by id
+    when they are few, read whole and filtered otherwise."""
+    if integration_ids is not None and len(integration_ids) <= NARROW_SCOPE:
+        query = query.where(col(Integration.id).in_(sorted(integration_ids)))
+    rows = session.execute(query)
+    if integration_ids is None or len(integration_ids) <= NARROW_SCOPE:
+        return {row[0]: Owning(*row[1:]) for row in rows}
+    wanted = set(integration_ids)
+    return {row[0]: Owning(*row[1:]) for row in rows if row[0] in wanted}
+
+
 # Up to this many integrations in scope, only their own emails are checked for conflicts.
 NARROW_SCOPE = 1000
 
 
-def conflicting_emails(
-    session: Session, integration_ids: Sequence[int] | None = None
-) -> dict[str, dict[str, list[str]]]:
-    """Emails declared `workforce` in one place and `customer` in another, and where.
+def conflicts_query(integration_ids: Sequence[int] | None = None) -> sa.Select[Any]:
+    """The emails declared `workforce` in one place and `customer` in another.
 
     With `integration_ids` (a narrow scope: one integration, one owner's), only the emails of
     their identities are grouped, through the email index, instead of every email there is.
@@ -96,6 +108,16 @@ def conflicting_emails(
             col(Identity.email).is_not(None),
         )
         base = base.where(col(Identity.email).in_(own_emails))
+    return base
+
+
+def conflicting_emails(
+    session: Session, integration_ids: Sequence[int] | None = None
+) -> dict[str, dict[str, list[str]]]:
+    """Emails declared `workforce` in one place and `customer` in another, and where
+    (`conflicts_query`)."""
+    lanes = (Answer.WORKFORCE.value, Answer.CUSTOMER.value)
+    base = conflicts_query(integration_ids)
     emails = [row.email for row in session.execute(base)]
     where: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for start in range(0, len(emails), 500):

@@ -84,10 +84,10 @@ def findings(session: Session, scope: dict[int, Owning], rows: Iterable[Any]) ->
             )
 
     for integration_id, owning in scope.items():
-        yield from _integrationfindings(owning, active_humans[integration_id])
+        yield from integration_findings(owning, active_humans[integration_id])
 
 
-def _integrationfindings(integration: Owning, active_humans: int) -> Iterable[Gap]:
+def integration_findings(integration: Owning, active_humans: int) -> Iterable[Gap]:
     """Gaps of the integration itself. A customer tenant without SSO is a gap before its first
     user arrives; a parent whose children carry coverage (a WorkOS account's organisations, an
     Okta org's apps) gets coverage gaps only for human identities of its own, so each gap is

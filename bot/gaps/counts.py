@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -44,12 +45,29 @@ def _aggregate(moments: Moments, scope: Collection[int] | None) -> Any:
     return query
 
 
+@dataclass(frozen=True)
+class Counted:
+    """One integration in scope: itself, its active humans, and its open gaps by kind."""
+
+    owning: Owning
+    humans: int
+    kinds: dict[GapKind, int]
+
+
 def gap_counts(
     session: Session, moments: Moments, integration_ids: Collection[int] | None = None
 ) -> dict[int, dict[GapKind, int]]:
     """For each integration in scope (every integration when `integration_ids` is None), how
     many open gaps of each kind it has, most urgent kind first; integrations without any are
     left out. The same counts as `count_by_kind(compute_gaps(...))` per integration."""
+    counted = counted_scope(session, moments, integration_ids)
+    return {id_: found.kinds for id_, found in counted.items() if found.kinds}
+
+
+def counted_scope(
+    session: Session, moments: Moments, integration_ids: Collection[int] | None = None
+) -> dict[int, Counted]:
+    """`gap_counts`, with every integration in scope and its active humans."""
     scope = scope_rows(session, owning_query(), integration_ids)
     if not scope:
         return {}
@@ -57,19 +75,17 @@ def gap_counts(
     for row in session.execute(_aggregate(moments, integration_ids)):
         if row.integration_id in scope:
             counted.setdefault(row.integration_id, []).append(row._mapping)
-    found: dict[int, dict[GapKind, int]] = {}
+    found: dict[int, Counted] = {}
     for integration_id, owning in scope.items():
-        kinds = _kinds(owning, counted.get(integration_id))
-        if kinds:
-            found[integration_id] = kinds
+        rows = counted.get(integration_id, [])
+        humans = sum(int(row["human"] or 0) for row in rows)
+        found[integration_id] = Counted(owning, humans, _kinds(owning, humans, rows))
     return found
 
 
-def _kinds(owning: Owning, rows: list[Any] | None) -> dict[GapKind, int]:
+def _kinds(owning: Owning, humans: int, rows: list[Any]) -> dict[GapKind, int]:
     tally: Counter[GapKind] = Counter()
-    humans = 0
-    for row in rows or ():
-        humans += int(row["human"] or 0)
+    for row in rows:
         for kind in URGENCY:
             if kind in row:
                 tally[kind] += int(row[kind] or 0)

@@ -17,9 +17,9 @@ import sqlalchemy as sa
 
 from bot.gaps.keys import ADMIN_ROLE, NON_HUMAN, ORGANISATION, REPORTS_OWNER
 from bot.gaps.rows import conflicts_query
-from storage.models import Declaration, Identity, SlackUser
+from storage.models import Declaration, Identity, Integration, SlackUser
 from storage.types import UtcDateTime
-from storage.vocabulary import Answer, GapKind, IdentityKind, IdentityStatus, Source
+from storage.vocabulary import Answer, GapKind, IdentityKind, IdentityStatus, Layer, Source
 
 IDENTITY = Identity.__table__.alias("i")  # type: ignore[attr-defined]
 DECLARATION = Declaration.__table__.alias("d")  # type: ignore[attr-defined]
@@ -101,9 +101,19 @@ def conditions(moments: Moments, scope: Sequence[int] | None) -> dict[str, Any]:
     found[GapKind.OWNER_LEFT] = sa.and_(
         key, sa.or_(owner == "i", sa.and_(owner.is_(None), owned_by.is_not(None), reports_owner))
     )
-    for lane in ("workforce", "customer"):
-        del found[f"mismatch-{lane}"]
+    # The layer decides which lane is a mismatch: the integrations of a layer, read once.
+    found[GapKind.LANE_MISMATCH] = sa.or_(
+        *(
+            sa.and_(found.pop(f"mismatch-{lane}"), IDENTITY.c.integration_id.in_(_of_layer(layer)))
+            for lane, layer in (("workforce", Layer.APPLICATION), ("customer", Layer.PLATFORM))
+        )
+    )
     return found
+
+
+def _of_layer(layer: Layer) -> Any:
+    integration = Integration.__table__  # type: ignore[attr-defined]
+    return sa.select(integration.c.id).where(integration.c.layer == layer)
 
 
 def counting_conditions(

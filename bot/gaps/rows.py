@@ -136,14 +136,13 @@ def conflicting_emails(
     return where
 
 
-def identity_rows(
-    session: Session, integration_ids: Sequence[int], stale_before: datetime
-) -> Iterable[Any]:
+def identity_query(stale_before: datetime) -> sa.Select[Any]:
+    """What the rules of `rules.py` read of an identity and its current declaration."""
     stale = sa.case(
         (col(Declaration.declared_at) < sa.bindparam("stale_before", stale_before, UtcDateTime), 1),
         else_=0,
     )
-    query = (
+    return (
         sa.select(
             col(Identity.id),
             col(Identity.integration_id),
@@ -159,6 +158,12 @@ def identity_rows(
         .outerjoin(Declaration, col(Declaration.id) == col(Identity.current_declaration_id))
         .execution_options(yield_per=10_000)
     )
+
+
+def identity_rows(
+    session: Session, integration_ids: Sequence[int], stale_before: datetime
+) -> Iterable[Any]:
+    query = identity_query(stale_before)
     if len(integration_ids) <= 1000:
         query = query.where(col(Identity.integration_id).in_(integration_ids))
         # Core, not the ORM result layer: this runs once per identity in the inventory.
@@ -168,6 +173,14 @@ def identity_rows(
     for row in session.connection().execute(query):
         if row[1] in integration_set:
             yield row
+
+
+def rows_by_id(session: Session, ids: Sequence[int], stale_before: datetime) -> Iterable[Any]:
+    """`identity_rows` of these identities only (by primary key, in chunks)."""
+    query = identity_query(stale_before)
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        yield from session.connection().execute(query.where(col(Identity.id).in_(chunk)))
 
 
 def rows_of(

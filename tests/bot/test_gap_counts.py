@@ -4,19 +4,21 @@ integration and kind, after random writes of every field a rule reads, on both b
 from __future__ import annotations
 
 import itertools
+import os
 from collections import Counter
 from datetime import timedelta
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session
 
 from bot.authorization import Actor
 from bot.declarations import declare
 from bot.gaps import compute_gaps
-from bot.gaps.counts import gap_counts
+from bot.gaps.counts import counted_scope, gap_counts
 from bot.gaps.predicates import Moments
+from bot.gaps.slices import first_gaps
 from storage.models import Identity, Integration, SlackUser
 from storage.vocabulary import (
     Answer,
@@ -122,7 +124,10 @@ def _write(
     return made
 
 
+# No shrinking: each example writes to a real database, and shrinking one takes minutes; a
+# failure prints the example as generated.
 @settings(
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
     max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -146,3 +151,34 @@ def test_counts_in_sql_match_the_python_rules(
     assert {ids[i]: dict(kinds) for i, kinds in counted.items()} == {
         name: dict(kinds) for name, kinds in expected.items()
     }
+
+
+# No shrinking: each example writes to a real database, and shrinking one takes minutes; a
+# failure prints the example as generated.
+@settings(
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
+    max_examples=int(os.environ.get("GAP_EXAMPLES", "30")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    integrations=st.lists(INTEGRATION, min_size=1, max_size=3),
+    rows=st.lists(IDENTITY, max_size=12),
+    limit=st.integers(1, 10),
+)
+def test_the_first_gaps_picked_in_sql_are_the_first_the_python_rules_find(
+    session: Session, owner: Actor, integrations: list[Any], rows: list[Any], limit: int
+) -> None:
+    made = _write(session, owner, next(_RUN), integrations, rows)
+    names = {integration.name for integration in made}
+    moments = Moments(NOW, 90, 90, 30)
+
+    first = first_gaps(
+        session, moments, counted_scope(session, moments, [i.id or 0 for i in made]), limit
+    )
+
+    every = compute_gaps(session, review_days=90, now=NOW, admin_review_days=30)
+    assert [(g.kind, g.integration, g.identity) for g in first] == [
+        (g.kind, g.integration, g.identity) for g in every if g.integration in names
+    ][:limit]
+    assert first == [gap for gap in every if gap.integration in names][:limit]

@@ -4,7 +4,6 @@ integration and kind, after random writes of every field a rule reads, on both b
 from __future__ import annotations
 
 import itertools
-import os
 from collections import Counter
 from datetime import timedelta
 from typing import Any
@@ -157,7 +156,7 @@ def test_counts_in_sql_match_the_python_rules(
 # failure prints the example as generated.
 @settings(
     phases=(Phase.explicit, Phase.reuse, Phase.generate),
-    max_examples=int(os.environ.get("GAP_EXAMPLES", "30")),
+    max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -77,24 +77,15 @@ class DigestDraft:
         self._top: list[tuple[int, str, str, str | None, str, int | None]] = []
 
     def add(self, gap: Gap) -> None:
-        self.count(gap.integration, gap.backup_owner, {gap.kind: 1})
-        self.consider(gap)
-
-    def count(self, integration: str, backup_owner: str | None, kinds: dict[GapKind, int]) -> None:
-        """Gaps of an integration counted elsewhere (in the database), by kind."""
+        rank = _RANK[gap.kind]
+        integration = gap.integration
         entry = self._integrations.get(integration)
         if entry is None:
-            entry = self._integrations[integration] = (backup_owner, {})
+            entry = self._integrations[integration] = (gap.backup_owner, {})
         counts = entry[1]
-        for kind, n in kinds.items():
-            rank = _RANK[kind]
-            counts[rank] = counts.get(rank, 0) + n
-
-    def consider(self, gap: Gap) -> None:
-        """A gap that may be among the most urgent items (its count is `count`'s)."""
-        rank = _RANK[gap.kind]
+        counts[rank] = counts.get(rank, 0) + 1
         identity = gap.identity
-        item = (rank, gap.integration, identity or "", identity, gap.detail, gap.identity_id)
+        item = (rank, integration, identity or "", identity, gap.detail, gap.identity_id)
         top = self._top
         if len(top) < TOP_ITEMS or item < top[-1]:
             insort(top, item)

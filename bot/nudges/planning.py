@@ -5,7 +5,6 @@ Planning reads and never writes; the ledger decides who sends.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -13,17 +12,14 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from bot.gaps.counts import Counted, counted_scope
-from bot.gaps.predicates import Moments
-from bot.gaps.slices import first_slices, slice_gaps
+from bot.gaps import gaps_of_integrations
 from bot.identity_details import details_for
 from bot.nudges import ledger
-from bot.nudges.digest import TOP_ITEMS, Digest, DigestDraft, with_details
+from bot.nudges.digest import Digest, DigestDraft, with_details
 from bot.nudges.escalation import streaks
 from bot.nudges.messenger import Person
 from bot.nudges.schedule import Due, due, zone
 from storage.models import Integration, Snooze
-from storage.vocabulary import GapKind
 
 
 @dataclass
@@ -177,24 +173,19 @@ def _drafts(
     unused_days: int,
     admin_review_days: int,
 ) -> dict[str, DigestDraft]:
-    """The digests of the owners being sent to, for all of them at once (not per owner, and
-    not for the integrations of owners who are not due): the counts come from the database
-    (`counted_scope`), and only each owner's most urgent items are built as gaps
-    (`first_slices`, `slice_gaps`)."""
-    moments = Moments(now, review_days, unused_days, admin_review_days)
-    counted = counted_scope(session, moments, integrations_of(session, owners=open_to_send))
-    by_owner: dict[str, dict[int, Counted]] = defaultdict(dict)
-    for integration_id, found in counted.items():
-        if found.kinds:
-            by_owner[found.owning.owner][integration_id] = found
+    """The gaps of the owners being sent to, computed once for all of them (not per owner, and
+    not for the integrations of owners who are not due) and summarised as they stream past."""
     drafts: dict[str, DigestDraft] = {}
-    wanted: dict[GapKind, set[int]] = defaultdict(set)
-    for owner, integrations in by_owner.items():
-        draft = drafts[owner] = DigestDraft()
-        for found in integrations.values():
-            draft.count(found.owning.name, found.owning.backup_owner, found.kinds)
-        for kind, ids in first_slices(integrations, TOP_ITEMS).items():
-            wanted[kind] |= ids
-    for gap in slice_gaps(session, moments, counted, wanted, TOP_ITEMS):
-        drafts[gap.owner].consider(gap)
+    for gap in gaps_of_integrations(
+        session,
+        integration_ids=integrations_of(session, owners=open_to_send),
+        review_days=review_days,
+        now=now,
+        unused_days=unused_days,
+        admin_review_days=admin_review_days,
+    ):
+        draft = drafts.get(gap.owner)
+        if draft is None:
+            draft = drafts[gap.owner] = DigestDraft()
+        draft.add(gap)
     return drafts

@@ -44,6 +44,9 @@ from bench.seed import (
 from bot.authorization import Actor
 from bot.csv_import import import_csv, parse_csv
 from bot.gaps import compute_gaps
+from bot.gaps.counts import counted_scope, gap_counts, total_by_kind
+from bot.gaps.predicates import Moments
+from bot.gaps.slices import first_gaps
 from bot.integrations import register_integration
 from bot.who import who
 from storage.chain_check import verify_chain
@@ -260,8 +263,26 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def gaps_child(url: str) -> None:
-    """Run in a fresh process: time the raw read and the gap computation, report peak memory."""
+# What each gap run measures, in a process of its own (its peak memory is its own):
+# `counts`, what the metrics gauge and `who <integration>` do (every gap counted in SQL);
+# `answer`, what `/boundary gaps` does for every integration (the counts, the first 15 by
+# name); `list`, every gap built and sorted (`compute_gaps`: the CLI's whole list).
+GAP_MODES = ("counts", "answer", "list")
+
+
+def _measure(session: Any, mode: str) -> int:
+    moments = Moments(SEED_NOW, REVIEW_DAYS, 90, 30)
+    if mode == "counts":
+        return sum(total_by_kind(gap_counts(session, moments)).values())
+    if mode == "answer":
+        counted = counted_scope(session, moments)
+        first_gaps(session, moments, counted, 15)
+        return sum(sum(found.kinds.values()) for found in counted.values())
+    return len(compute_gaps(session, review_days=REVIEW_DAYS, now=SEED_NOW))
+
+
+def gaps_child(url: str, mode: str) -> None:
+    """Run in a fresh process: time the raw read and one gap `mode`, report peak memory."""
     engine = make_engine(url)
     sessions = session_factory(engine)
     before = peak_rss_mb()
@@ -280,7 +301,7 @@ def gaps_child(url: str) -> None:
         raw = time.perf_counter() - started
     with session_scope(sessions) as session:
         started = time.perf_counter()
-        found = compute_gaps(session, review_days=REVIEW_DAYS, now=SEED_NOW)
+        found = _measure(session, mode)
         ours = time.perf_counter() - started
     peak = peak_rss_mb()
     print(
@@ -289,7 +310,7 @@ def gaps_child(url: str) -> None:
                 "raw": raw,
                 "rows": raw_rows,
                 "ours": ours,
-                "gaps": len(found),
+                "gaps": found,
                 "peak_mb": peak,
                 "before_mb": before,
             }
@@ -298,8 +319,13 @@ def gaps_child(url: str) -> None:
 
 
 def bench_gaps(
-    backend: str, postgres: str | None, size: int, non_human: float | None = None
+    backend: str,
+    postgres: str | None,
+    size: int,
+    non_human: float | None = None,
+    modes: tuple[str, ...] = GAP_MODES,
 ) -> list[Row]:
+    rows: list[Row] = []
     with database(backend, postgres, f"gaps{size}") as url:
         if url is None:
             return []
@@ -312,25 +338,28 @@ def bench_gaps(
             non_human_share=non_human,
         )
         engine.dispose()
-        child = subprocess.run(
-            [sys.executable, "-m", "bench.foundation", "--gaps-child", url],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        measured = json.loads(child.stdout.strip().splitlines()[-1])
-    mix = "" if non_human is None else f", {non_human:.0%} non-human"
-    return [
-        (
-            backend,
-            f"gaps, {size:,} identities{mix} ({measured['gaps']:,} gaps;"
-            f" seeded in {summary.seconds:.0f} s)",
-            f"{measured['ours']:.2f} s, peak {measured['peak_mb']:.0f} MB",
-            f"{measured['raw']:.2f} s read",
-            f"{measured['ours'] / measured['raw']:.1f}x;"
-            f" {measured['ours'] / size * 1e6:.1f} us/identity",
-        )
-    ]
+        for mode in modes:
+            child = subprocess.run(
+                [sys.executable, "-m", "bench.foundation", "--gaps-child", url, "--mode", mode],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            measured = json.loads(child.stdout.strip().splitlines()[-1])
+            mix = "" if non_human is None else f", {non_human:.0%} non-human"
+            rows.append(
+                (
+                    backend,
+                    f"gaps {mode}, {size:,} identities{mix} ({measured['gaps']:,} gaps;"
+                    f" seeded in {summary.seconds:.0f} s)",
+                    f"{measured['ours']:.2f} s, peak {measured['peak_mb']:.0f} MB",
+                    f"{measured['raw']:.2f} s read",
+                    f"{measured['ours'] / measured['raw']:.1f}x;"
+                    f" {measured['ours'] / size * 1e6:.1f} us/identity",
+                )
+            )
+            print(table(rows), file=sys.stderr)
+    return rows
 
 
 def table(rows: list[Row]) -> str:
@@ -366,10 +395,17 @@ def main() -> None:
         help="In the gap runs, this share (0-1) of identities are OpenAI keys, service accounts"
         " and bots with owners and last use (issue 13 measured 0.6); default: the CSV mix.",
     )
+    parser.add_argument(
+        "--gap-modes",
+        default=",".join(GAP_MODES),
+        help="Which gap runs (counts: every gap counted; answer: /boundary gaps for every"
+        " integration; list: every gap built and sorted, the CLI's whole list).",
+    )
     parser.add_argument("--gaps-child", help=argparse.SUPPRESS)
+    parser.add_argument("--mode", default="list", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.gaps_child:
-        gaps_child(args.gaps_child)
+        gaps_child(args.gaps_child, args.mode)
         return
     if args.backend == "postgres" and not args.postgres:
         parser.error("--backend postgres needs --postgres URL or BOUNDARY_TEST_POSTGRES_URL")
@@ -394,7 +430,8 @@ def main() -> None:
                 engine.dispose()
             print(table(rows), file=sys.stderr)
         for size in sizes:
-            rows += bench_gaps(backend, args.postgres, size, args.non_human)
+            modes = tuple(mode for mode in args.gap_modes.split(",") if mode)
+            rows += bench_gaps(backend, args.postgres, size, args.non_human, modes)
             print(table(rows), file=sys.stderr)
     print(table(rows))
     print(f"load average at end: {_load()}")

@@ -14,6 +14,7 @@ sending is compared with the cap, the physical limit: digests / cap seconds.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import tempfile
@@ -26,6 +27,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from bench.foundation import peak_rss_mb
 from bench.seed import SEED_NOW, migrated_engine, owner_id, seed
 from bot.app import slack_messenger
 from bot.clock import ManualClock
@@ -119,15 +121,20 @@ def bench_planning(
     floors: list[float] = []
     sweeps: list[float] = []
     ticks: list[float] = []
+    peaks: list[float] = []
     for _ in range(repeat):  # interleaved, so load from other processes hits each alike
-        with runtime.unit_of_work() as session:
-            started = time.perf_counter()
-            gaps = compute_gaps(session, review_days=90, now=SEED_NOW)
-            floors.append(time.perf_counter() - started)
+        # Planning first, and the peak reset before it: its own peak, not the seed's or
+        # `compute_gaps`'s.
+        reset_peak()
         sweep, seconds = _plan(runtime, now=SEED_NOW, force=True)
         sweeps.append(seconds)
         tick, seconds = _plan(runtime, now=KOLKATA_0930, force=False)
         ticks.append(seconds)
+        peaks.append(peak_rss_mb())
+        with runtime.unit_of_work() as session:
+            started = time.perf_counter()
+            gaps = compute_gaps(session, review_days=90, now=SEED_NOW)
+            floors.append(time.perf_counter() - started)
     runtime.engine.dispose()
     return {
         "identities": identities,
@@ -138,7 +145,14 @@ def bench_planning(
         "gaps_s": statistics.median(floors),
         "plan_s": statistics.median(sweeps),
         "tick_s": statistics.median(ticks),
+        "plan_peak_mb": max(peaks),
     }
+
+
+def reset_peak() -> None:
+    """Reset this process's peak RSS (VmHWM) to its current RSS (Linux: clear_refs 5)."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
 
 
 def _plan(runtime: Runtime, *, now: datetime, force: bool) -> tuple[Plan, float]:
@@ -220,7 +234,8 @@ def main() -> None:
             print(
                 f"{row['identities']:>10} {row['owners']:>7} {row['gaps']:>9} {row['digests']:>8}"
                 f" {row['gaps_s']:>9.2f}s {row['plan_s']:>8.2f}s"
-                f" {row['tick_s']:>6.2f}s ({row['tick_digests']})   load {_load()}"
+                f" {row['tick_s']:>6.2f}s ({row['tick_digests']})"
+                f"   planning peak {row['plan_peak_mb']:.0f} MB   load {_load()}"
             )
         if args.skip_sending:
             return

@@ -19,7 +19,8 @@ from sqlmodel import Session
 
 from bot import validation
 from bot.errors import InvalidInput
-from bot.gaps import compute_gaps, count_by_kind
+from bot.gaps.counts import gap_counts
+from bot.gaps.predicates import Moments
 from bot.lookup_views import (
     GapCheck,
     IdentityView,
@@ -173,24 +174,16 @@ def _summary(session: Session, integration: Any, gaps: GapCheck | None) -> Integ
     lanes = {lane: counted.get(None if lane == "undeclared" else lane, 0) for lane in LANES}
     if gaps is None:
         return IntegrationSummary(lanes)
-    by_kind = open_gaps(session, integration=integration.name, check=gaps)
+    by_kind = open_gaps(session, integration=integration, check=gaps)
     return IntegrationSummary(lanes, open_gaps=sum(by_kind.values()), gaps_by_kind=by_kind)
 
 
-def open_gaps(session: Session, *, integration: str, check: GapCheck) -> dict[str, int]:
+def open_gaps(session: Session, *, integration: Any, check: GapCheck) -> dict[str, int]:
     """One integration's open gaps by kind, for `who <integration>`: the one place `who`
-    reaches bot/gaps. Computing every gap of the integration to count them is most of what
-    `who <integration>` costs (docs/benchmarks.md, "Issue 15: who over HTTP"); a counting
-    path in bot/gaps would make it fast, and only this function would change."""
-    found = compute_gaps(
-        session,
-        review_days=check.review_days,
-        now=check.now,
-        integration=integration,
-        unused_days=check.unused_days,
-        admin_review_days=check.admin_review_days,
-    )
-    return {str(kind): n for kind, n in count_by_kind(found).items()}
+    reaches bot/gaps. Counted in the database (bot/gaps/counts.py), never built as gaps."""
+    moments = Moments(check.now, check.review_days, check.unused_days, check.admin_review_days)
+    found = gap_counts(session, moments, [integration.id or 0]).get(integration.id or 0, {})
+    return {str(kind): n for kind, n in found.items()}
 
 
 def _suggestions(session: Session, folded: str) -> list[Suggestion]:

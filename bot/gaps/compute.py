@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
+from bot.gaps.counts import gap_counts, total_by_kind
 from bot.gaps.keys import KeyIntervals, key_findings
 from bot.gaps.model import Gap
+from bot.gaps.predicates import Moments
 from bot.gaps.rows import identity_rows, rows_of, scope, scope_of_ids
 from bot.gaps.rules import findings
 from bot.runtime import Runtime
-from storage.models import Integration
 
 
 def compute_gaps(
@@ -92,15 +92,18 @@ def open_gaps(
 
 def open_gap_counts(runtime: Runtime) -> dict[str, int]:
     """How many gaps of each kind are open now, over every integration (the metrics' gauge):
-    streamed and counted, never listed or sorted."""
+    counted in the database (`gap_counts`), never built one by one."""
     with runtime.reading() as session:
-        ids = [id_ for id_ in session.exec(select(col(Integration.id))) if id_ is not None]
-        found = gaps_of_integrations(
-            session,
-            integration_ids=ids,
-            review_days=runtime.settings.review_days,
-            now=runtime.clock.now(),
-            unused_days=runtime.settings.unused_days,
-            admin_review_days=runtime.settings.admin_review_days,
-        )
-        return dict(Counter(str(gap.kind) for gap in found))
+        counts = gap_counts(session, moments(runtime))
+        return {str(kind): n for kind, n in total_by_kind(counts).items()}
+
+
+def moments(runtime: Runtime) -> Moments:
+    """Now, and the configured intervals the rules judge against."""
+    settings = runtime.settings
+    return Moments(
+        runtime.clock.now(),
+        settings.review_days,
+        settings.unused_days,
+        settings.admin_review_days,
+    )

@@ -74,10 +74,17 @@ class _Owner:
 
 
 def key_findings(
-    session: Session, scope: dict[int, Owning], intervals: KeyIntervals
+    session: Session,
+    scope: dict[int, Owning],
+    intervals: KeyIntervals,
+    identity_ids: Sequence[int] | None = None,
 ) -> Iterator[Gap]:
-    """Every open gap of the active non-human identities of the integrations in scope."""
-    keys = list(_key_rows(session, list(scope)))
+    """Every open gap of the active non-human identities of the integrations in scope (of
+    these identities only, with `identity_ids`)."""
+    if identity_ids is None:
+        keys = list(_key_rows(session, col(Identity.integration_id), list(scope)))
+    else:
+        keys = list(_key_rows(session, col(Identity.id), identity_ids))
     named = {(row.integration_id, row.owned_by) for row in keys if row.owned_by}
     owners = _owners(session, named)
     for row in keys:
@@ -162,7 +169,8 @@ def _admin_key_detail(row: Any, intervals: KeyIntervals) -> str | None:
     return "; ".join(reasons) or None
 
 
-def _key_rows(session: Session, integration_ids: Sequence[int]) -> Iterator[Any]:
+def _key_rows(session: Session, by: Any, values: Sequence[int]) -> Iterator[Any]:
+    """The keys whose `by` (their integration's id, or their own) is one of `values`."""
     query = (
         sa.select(
             col(Identity.id),
@@ -186,9 +194,8 @@ def _key_rows(session: Session, integration_ids: Sequence[int]) -> Iterator[Any]
             or_(col(Declaration.answer).is_(None), col(Declaration.answer) != Answer.REMOVE),
         )
     )
-    for start in range(0, len(integration_ids), _CHUNK):
-        chunk = integration_ids[start : start + _CHUNK]
-        yield from session.execute(query.where(col(Identity.integration_id).in_(chunk)))
+    for start in range(0, len(values), _CHUNK):
+        yield from session.execute(query.where(by.in_(values[start : start + _CHUNK])))
 
 
 def _owners(session: Session, named: Iterable[tuple[int, str]]) -> dict[tuple[int, str], _Owner]:

@@ -4,7 +4,7 @@ the stored strings as they are (the rules run once per identity in the inventory
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -66,14 +66,26 @@ def scope_of_ids(session: Session, wanted: set[int]) -> tuple[dict[int, Owning],
     return {row[0]: Owning(*row[1:]) for row in rows if row[0] in wanted}, len(rows)
 
 
+def scope_rows(
+    session: Session, query: sa.Select[Any], integration_ids: Collection[int] | None
+) -> dict[int, Owning]:
+    """The integrations of `owning_query` with these ids (all of them for None): asked for by id
+    when they are few, read whole and filtered otherwise."""
+    if integration_ids is not None and len(integration_ids) <= NARROW_SCOPE:
+        query = query.where(col(Integration.id).in_(sorted(integration_ids)))
+    rows = session.execute(query)
+    if integration_ids is None or len(integration_ids) <= NARROW_SCOPE:
+        return {row[0]: Owning(*row[1:]) for row in rows}
+    wanted = set(integration_ids)
+    return {row[0]: Owning(*row[1:]) for row in rows if row[0] in wanted}
+
+
 # Up to this many integrations in scope, only their own emails are checked for conflicts.
 NARROW_SCOPE = 1000
 
 
-def conflicting_emails(
-    session: Session, integration_ids: Sequence[int] | None = None
-) -> dict[str, dict[str, list[str]]]:
-    """Emails declared `workforce` in one place and `customer` in another, and where.
+def conflicts_query(integration_ids: Sequence[int] | None = None) -> sa.Select[Any]:
+    """The emails declared `workforce` in one place and `customer` in another.
 
     With `integration_ids` (a narrow scope: one integration, one owner's), only the emails of
     their identities are grouped, through the email index, instead of every email there is.
@@ -96,6 +108,16 @@ def conflicting_emails(
             col(Identity.email).is_not(None),
         )
         base = base.where(col(Identity.email).in_(own_emails))
+    return base
+
+
+def conflicting_emails(
+    session: Session, integration_ids: Sequence[int] | None = None
+) -> dict[str, dict[str, list[str]]]:
+    """Emails declared `workforce` in one place and `customer` in another, and where
+    (`conflicts_query`)."""
+    lanes = (Answer.WORKFORCE.value, Answer.CUSTOMER.value)
+    base = conflicts_query(integration_ids)
     emails = [row.email for row in session.execute(base)]
     where: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for start in range(0, len(emails), 500):
@@ -114,14 +136,13 @@ def conflicting_emails(
     return where
 
 
-def identity_rows(
-    session: Session, integration_ids: Sequence[int], stale_before: datetime
-) -> Iterable[Any]:
+def identity_query(stale_before: datetime) -> sa.Select[Any]:
+    """What the rules of `rules.py` read of an identity and its current declaration."""
     stale = sa.case(
         (col(Declaration.declared_at) < sa.bindparam("stale_before", stale_before, UtcDateTime), 1),
         else_=0,
     )
-    query = (
+    return (
         sa.select(
             col(Identity.id),
             col(Identity.integration_id),
@@ -137,6 +158,12 @@ def identity_rows(
         .outerjoin(Declaration, col(Declaration.id) == col(Identity.current_declaration_id))
         .execution_options(yield_per=10_000)
     )
+
+
+def identity_rows(
+    session: Session, integration_ids: Sequence[int], stale_before: datetime
+) -> Iterable[Any]:
+    query = identity_query(stale_before)
     if len(integration_ids) <= 1000:
         query = query.where(col(Identity.integration_id).in_(integration_ids))
         # Core, not the ORM result layer: this runs once per identity in the inventory.
@@ -146,6 +173,14 @@ def identity_rows(
     for row in session.connection().execute(query):
         if row[1] in integration_set:
             yield row
+
+
+def rows_by_id(session: Session, ids: Sequence[int], stale_before: datetime) -> Iterable[Any]:
+    """`identity_rows` of these identities only (by primary key, in chunks)."""
+    query = identity_query(stale_before)
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        yield from session.connection().execute(query.where(col(Identity.id).in_(chunk)))
 
 
 def rows_of(

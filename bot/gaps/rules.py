@@ -34,12 +34,25 @@ _TENANT_WITHOUT_SSO = (
 
 
 def findings(session: Session, scope: dict[int, Owning], rows: Iterable[Any]) -> Iterator[Gap]:
-    """The rules of every gap kind, applied to identity rows of the integrations in scope.
+    """The rules of every gap kind, applied to identity rows of the integrations in scope."""
+    conflicts = conflicting_emails(session, list(scope) if len(scope) <= NARROW_SCOPE else None)
+    active_humans: Counter[int] = Counter()
+    yield from row_findings(scope, rows, conflicts, active_humans)
+    for integration_id, owning in scope.items():
+        yield from integration_findings(owning, active_humans[integration_id])
+
+
+def row_findings(
+    scope: dict[int, Owning],
+    rows: Iterable[Any],
+    conflicts: dict[str, dict[str, list[str]]],
+    active_humans: Counter[int],
+) -> Iterator[Gap]:
+    """The rules of each identity row (`rows.identity_query`); counts the active humans of
+    each integration into `active_humans` on the way.
 
     The loop is deliberately flat and works on plain rows: it runs once per identity.
     """
-    conflicts = conflicting_emails(session, list(scope) if len(scope) <= NARROW_SCOPE else None)
-    active_humans: Counter[int] = Counter()
     active, human = IdentityStatus.ACTIVE.value, IdentityKind.HUMAN.value
     workforce, customer, remove = (a.value for a in Answer)
     application, platform = Layer.APPLICATION.value, Layer.PLATFORM.value
@@ -83,11 +96,8 @@ def findings(session: Session, scope: dict[int, Owning], rows: Iterable[Any]) ->
                 external_id,
             )
 
-    for integration_id, owning in scope.items():
-        yield from _integrationfindings(owning, active_humans[integration_id])
 
-
-def _integrationfindings(integration: Owning, active_humans: int) -> Iterable[Gap]:
+def integration_findings(integration: Owning, active_humans: int) -> Iterable[Gap]:
     """Gaps of the integration itself. A customer tenant without SSO is a gap before its first
     user arrives; a parent whose children carry coverage (a WorkOS account's organisations, an
     Okta org's apps) gets coverage gaps only for human identities of its own, so each gap is

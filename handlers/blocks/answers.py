@@ -3,11 +3,11 @@ syncs."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from bot.declarations import Recorded
-from bot.gaps import Gap, count_by_kind
+from bot.gaps import count_by_kind
+from bot.gaps.summary import GapSummary
 from bot.report import Report
 from bot.sync import SyncOutcome
 from bot.text import plural
@@ -124,27 +124,25 @@ def unknown(name: str) -> str:
     )
 
 
-def gaps_blocks(gaps: list[Gap], scope: str) -> list[dict[str, Any]]:
-    if not gaps:
+def gaps_blocks(summary: GapSummary, scope: str) -> list[dict[str, Any]]:
+    """The counts of every kind, then the first `GAP_LINES` gaps (`summary.first`) by kind."""
+    if not summary.total:
         return [section(f":white_check_mark: No open gaps in {scope}.")]
-    counts = ", ".join(f"*{kind}* {n}" for kind, n in count_by_kind(gaps).items())
+    counts = ", ".join(f"*{kind}* {n}" for kind, n in summary.counts.items())
     blocks = [section(f"Open gaps in {scope}: {counts}")]
-    by_kind: dict[str, list[Gap]] = defaultdict(list)
-    for gap in gaps:
-        by_kind[str(gap.kind)].append(gap)
     shown = 0
-    for kind, found in by_kind.items():
+    for kind, total in summary.counts.items():
         if shown >= GAP_LINES:
             break
         lines = []
-        for gap in found[: max(GAP_LINES - shown, 0)]:
+        for gap in [gap for gap in summary.first if gap.kind == kind][: GAP_LINES - shown]:
             subject = f" `{escape(clip(gap.identity, 60))}`" if gap.identity else ""
             if gap.kind is GapKind.ORPHAN:
                 subject += f" (owner {mention(gap.owner)})"
             lines.append(f"• `{gap.integration}`{subject}: {escape(clip(gap.detail, 200))}")
             shown += 1
-        more = f"\n…and {len(found) - len(lines)} more" if len(found) > len(lines) else ""
-        blocks.append(section(f"*{kind}* ({len(found)})\n" + "\n".join(lines) + more))
+        more = f"\n…and {total - len(lines)} more" if total > len(lines) else ""
+        blocks.append(section(f"*{kind}* ({total})\n" + "\n".join(lines) + more))
     blocks.append(context("The full list: `boundary-bot gaps --format json`."))
     return blocks
 

@@ -9,7 +9,7 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.flows.registration import resolve_integration
-from bot.gaps import open_gaps
+from bot.gaps.summary import gap_summary
 from bot.runtime import Runtime
 from handlers.blocks import answers
 from handlers.blocks.text import mention
@@ -30,7 +30,9 @@ def answer(call: Call) -> Reply:
 
 
 def show_gaps(runtime: Runtime, work: dict[str, Any], client: WebClient, respond: Respond) -> None:
-    found = open_gaps(runtime, integration=work["integration"], owner=work["owner"])
+    found = gap_summary(
+        runtime, shown=answers.GAP_LINES, integration=work["integration"], owner=work["owner"]
+    )
     scope = (
         f"`{work['integration']}`"
         if work["integration"]

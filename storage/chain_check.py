@@ -18,6 +18,7 @@ from storage.campaign_check import campaign_break
 from storage.chain import _digest, _timestamp, event_digest
 from storage.chain_pointers import moved_identity, stale_pointer
 from storage.models import GENESIS_HASH, AuditChainHead, AuditEvent, Declaration
+from storage.record_check import record_break
 
 DECLARATION = "declaration"
 EVENT = "audit_event"
@@ -138,11 +139,12 @@ def verify_chain(session: Session, *, batch: int = 5000, anchor: str | None = No
 
 def _derived_break(session: Session, walk: _Walk) -> ChainCheck | None:
     """What is derived from a sound chain, checked against it: the identities' pointers, then
-    the campaign records (storage/campaign_check.py)."""
+    the campaign records (storage/campaign_check.py), and the claims, snoozes, sync runs and
+    lane rules (storage/record_check.py)."""
     pointer = stale_pointer(session) or moved_identity(session)
     if pointer is not None:
         return _broken(walk, None, IDENTITY, pointer)
-    record = campaign_break(session)
+    record = campaign_break(session) or record_break(session)
     if record is not None:
         return _broken(walk, record.seq, record.table, record.reason)
     return None

@@ -15,7 +15,6 @@ from bot.errors import Conflict, NotAllowed
 from bot.integrations import get_integration
 from bot.text import plural
 from storage import campaigns as campaign_repo
-from storage import chain
 from storage import integrations as integration_repo
 from storage.models import CampaignSignoff
 from storage.vocabulary import CloseRule
@@ -70,17 +69,13 @@ def sign_off(
             f"`{integration.name}` still has {waiting} to decide before it can be signed off."
         )
     detail = {"campaign": campaign.name, "decided": decided}
-    (seq,) = chain.append_events_seq(
+    seq = events.append_entry(
         session,
-        items=[
-            chain.NewEvent(
-                at=now,
-                actor=actor.user_id,
-                action=events.SIGNED_OFF,
-                integration_id=integration.id,
-                detail=detail,
-            )
-        ],
+        action=events.SIGNED_OFF,
+        actor=actor.user_id,
+        integration_id=integration.id,
+        detail=detail,
+        now=now,
     )
     campaign_repo.add_record(
         session,
@@ -119,9 +114,8 @@ def close_campaign(
         "undecided": sum(entry.undecided for entry in unreviewed),
         "unreviewed": {entry.integration: entry.undecided for entry in unreviewed},
     }
-    (seq,) = chain.append_events_seq(
-        session,
-        items=[chain.NewEvent(at=now, actor=actor.user_id, action=events.CLOSED, detail=detail)],
+    seq = events.append_entry(
+        session, action=events.CLOSED, actor=actor.user_id, detail=detail, now=now
     )
     campaign.closed_at, campaign.closed_by, campaign.closed_seq = now, actor.user_id, seq
     campaign.close_rule = rule

@@ -13,7 +13,6 @@ from bot.campaigns import events
 from bot.campaigns.review import unlocked
 from bot.integrations import get_integration
 from storage import campaigns as campaign_repo
-from storage import chain
 from storage.models import CampaignDelegation
 
 
@@ -47,17 +46,13 @@ def delegate(
         "external_id": None if item is None else item.external_id,
         "delegate": user,
     }
-    (seq,) = chain.append_events_seq(
+    seq = events.append_entry(
         session,
-        items=[
-            chain.NewEvent(
-                at=now,
-                actor=actor.user_id,
-                action=events.DELEGATED,
-                integration_id=integration.id,
-                detail=detail,
-            )
-        ],
+        action=events.DELEGATED,
+        actor=actor.user_id,
+        integration_id=integration.id,
+        detail=detail,
+        now=now,
     )
     campaign_repo.add_record(
         session,

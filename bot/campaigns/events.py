@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from sqlmodel import Session
 
@@ -10,6 +11,7 @@ from bot import validation
 from bot.errors import Conflict, InvalidInput, NotFound
 from bot.identities import find_identity
 from storage import campaigns as campaign_repo
+from storage import chain
 from storage.models import Campaign, CampaignItem
 
 STARTED = "campaign.started"
@@ -17,6 +19,24 @@ DECIDED = "campaign.decided"
 DELEGATED = "campaign.delegated"
 SIGNED_OFF = "campaign.signed_off"
 CLOSED = "campaign.closed"
+
+
+def append_entry(
+    session: Session,
+    *,
+    action: str,
+    actor: str,
+    detail: dict[str, Any],
+    now: datetime,
+    integration_id: int | None = None,
+) -> int:
+    """Append one campaign entry to the audit chain; returns its seq (what the row that
+    records it stores)."""
+    event = chain.NewEvent(
+        at=now, actor=actor, action=action, integration_id=integration_id, detail=detail
+    )
+    (seq,) = chain.append_events_seq(session, items=[event])
+    return seq
 
 
 def campaign_name(value: str) -> str:

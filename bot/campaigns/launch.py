@@ -77,9 +77,8 @@ def start_campaign(
         "stale": [{"integration": s.integration, "reason": s.reason} for s in stale],
         "stale_reason": campaign.stale_reason,
     }
-    (seq,) = chain.append_events_seq(
-        session,
-        items=[chain.NewEvent(at=now, actor=actor.user_id, action=events.STARTED, detail=detail)],
+    seq = events.append_entry(
+        session, action=events.STARTED, actor=actor.user_id, detail=detail, now=now
     )
     campaign.started_seq, campaign.population_root = seq, root.hexdigest()
     campaign.population_count = root.count
